@@ -1,0 +1,3 @@
+//! OPEN disclosure rules over translated FHIR resources.
+
+#![forbid(unsafe_code)]

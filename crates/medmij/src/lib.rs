@@ -1,0 +1,3 @@
+//! MedMij rules without I/O: lists, scope grammar, authorization codes and tokens, errors.
+
+#![forbid(unsafe_code)]

@@ -1,0 +1,3 @@
+//! Persistence behind one trait: SQLite and PostgreSQL.
+
+#![forbid(unsafe_code)]
