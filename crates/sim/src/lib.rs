@@ -1,3 +1,3 @@
-//! Simulators: LSP with GP system, DigiD, MedMij stelselnode and a demo PGO.
+//! The demo's simulators composed: PKI, LSP with GP systems, DigiD, stelselnode and PGO.
 
 #![forbid(unsafe_code)]

@@ -1,0 +1,3 @@
+//! The gateway's one integration-test binary: real TLS, real simulators, in process.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
