@@ -1,0 +1,1 @@
+//! Building AORTA HL7v3 query messages (owned by the transport work).

@@ -1,0 +1,62 @@
+//! Small navigation helpers over roxmltree nodes, matching HL7v3 elements by local name.
+
+use roxmltree::Node;
+
+/// The HL7v3 namespace `urn:hl7-org:v3`.
+pub const HL7_NS: &str = "urn:hl7-org:v3";
+
+/// The XML Schema instance namespace (for `xsi:type`).
+pub const XSI_NS: &str = "http://www.w3.org/2001/XMLSchema-instance";
+
+/// Returns the first child element with this local name.
+pub fn child<'a, 'i>(node: Node<'a, 'i>, name: &str) -> Option<Node<'a, 'i>> {
+    node.children()
+        .find(|n| n.is_element() && n.tag_name().name() == name)
+}
+
+/// Returns every child element with this local name, in document order.
+pub fn children<'a, 'i>(
+    node: Node<'a, 'i>,
+    name: &'a str,
+) -> impl Iterator<Item = Node<'a, 'i>> + 'a {
+    node.children()
+        .filter(move |n| n.is_element() && n.tag_name().name() == name)
+}
+
+/// Returns every child element, in document order.
+pub fn elements<'a, 'i>(node: Node<'a, 'i>) -> impl Iterator<Item = Node<'a, 'i>> + 'a {
+    node.children().filter(Node::is_element)
+}
+
+/// Follows a path of child element names, taking the first match at every step.
+pub fn path<'a, 'i>(node: Node<'a, 'i>, steps: &[&str]) -> Option<Node<'a, 'i>> {
+    steps
+        .iter()
+        .try_fold(node, |current, step| child(current, step))
+}
+
+/// Returns an attribute of the element at `steps` below `node`.
+pub fn path_attr<'a>(node: Node<'a, '_>, steps: &[&str], attribute: &str) -> Option<&'a str> {
+    path(node, steps).and_then(|n| n.attribute(attribute))
+}
+
+/// Returns the concatenated text of an element (all descendant text nodes), trimmed.
+pub fn text(node: Node<'_, '_>) -> String {
+    let joined: String = node
+        .descendants()
+        .filter(Node::is_text)
+        .filter_map(|n| n.text())
+        .collect();
+    joined.trim().to_owned()
+}
+
+/// Returns the `xsi:type` of an element, without a namespace prefix.
+pub fn xsi_type<'a>(node: Node<'a, '_>) -> Option<&'a str> {
+    node.attribute((XSI_NS, "type"))
+        .map(|value| value.rsplit(':').next().unwrap_or(value))
+}
+
+/// Tells whether an element carries a `templateId` child with this root.
+pub fn has_template(node: Node<'_, '_>, template_root: &str) -> bool {
+    children(node, "templateId").any(|t| t.attribute("root") == Some(template_root))
+}
