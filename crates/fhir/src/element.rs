@@ -1,0 +1,206 @@
+//! The ordered element tree that represents FHIR resources and datatypes.
+
+/// The JSON type of a primitive value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A JSON string (string, code, uri, date, dateTime, id, ...).
+    String,
+    /// A JSON boolean.
+    Boolean,
+    /// A JSON integer (integer, positiveInt, unsignedInt).
+    Integer,
+    /// A JSON number with the decimal text kept as written.
+    Decimal,
+    /// An XHTML narrative `div`, stored as its XML text.
+    Xhtml,
+}
+
+/// One FHIR element: a resource, a complex datatype or a primitive.
+///
+/// A resource is an element named after its type (`Patient`), and a nested resource (a Bundle entry's
+/// `resource` or a `contained` resource) is the single child of its wrapping element.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Element {
+    /// The element name, or the resource type for resources.
+    pub name: String,
+    /// The primitive value as text, if this is a primitive that has one.
+    pub value: Option<String>,
+    /// The JSON type of `value`.
+    pub kind: Kind,
+    /// True for primitives, including primitives that only carry extensions.
+    pub primitive: bool,
+    /// The element id attribute (not a resource id, which is a child element).
+    pub id: Option<String>,
+    /// The `url` attribute of extensions.
+    pub url: Option<String>,
+    /// The child elements in order.
+    pub children: Vec<Element>,
+}
+
+impl Element {
+    /// Creates an empty complex element.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            value: None,
+            kind: Kind::String,
+            primitive: false,
+            id: None,
+            url: None,
+            children: Vec::new(),
+        }
+    }
+
+    /// Creates a string-like primitive (string, code, uri, date, ...).
+    pub fn primitive(name: impl Into<String>, value: impl Into<String>) -> Self {
+        Self::typed(name, value, Kind::String)
+    }
+
+    /// Creates a primitive with an explicit JSON type.
+    pub fn typed(name: impl Into<String>, value: impl Into<String>, kind: Kind) -> Self {
+        Self {
+            value: Some(value.into()),
+            kind,
+            primitive: true,
+            ..Self::new(name)
+        }
+    }
+
+    /// Creates a boolean primitive.
+    pub fn boolean(name: impl Into<String>, value: bool) -> Self {
+        Self::typed(name, value.to_string(), Kind::Boolean)
+    }
+
+    /// Creates an integer primitive.
+    pub fn integer(name: impl Into<String>, value: i64) -> Self {
+        Self::typed(name, value.to_string(), Kind::Integer)
+    }
+
+    /// Creates a decimal primitive, keeping the text (and so its precision) as given.
+    pub fn decimal(name: impl Into<String>, value: impl Into<String>) -> Self {
+        Self::typed(name, value, Kind::Decimal)
+    }
+
+    /// Creates a primitive without a value, e.g. one that only carries a data-absent-reason extension.
+    pub fn empty_primitive(name: impl Into<String>) -> Self {
+        Self {
+            primitive: true,
+            ..Self::new(name)
+        }
+    }
+
+    /// Creates a narrative `div` from XHTML text, which must declare the XHTML namespace itself.
+    pub fn xhtml(xhtml: impl Into<String>) -> Self {
+        Self::typed("div", xhtml, Kind::Xhtml)
+    }
+
+    /// Creates an extension with its url and value element (e.g. `valueString`).
+    pub fn extension(url: impl Into<String>, value: Element) -> Self {
+        let mut extension = Self::new("extension");
+        extension.url = Some(url.into());
+        extension.children.push(value);
+        extension
+    }
+
+    /// Appends a child and returns the element (builder style).
+    #[must_use]
+    pub fn with(mut self, child: Element) -> Self {
+        self.children.push(child);
+        self
+    }
+
+    /// Appends a child if present and returns the element (builder style).
+    #[must_use]
+    pub fn with_opt(mut self, child: Option<Element>) -> Self {
+        self.children.extend(child);
+        self
+    }
+
+    /// Appends children and returns the element (builder style).
+    #[must_use]
+    pub fn with_all(mut self, children: impl IntoIterator<Item = Element>) -> Self {
+        self.children.extend(children);
+        self
+    }
+
+    /// Appends a child.
+    pub fn push(&mut self, child: Element) {
+        self.children.push(child);
+    }
+
+    /// Returns the first child with this name.
+    pub fn child(&self, name: &str) -> Option<&Element> {
+        self.children.iter().find(|c| c.name == name)
+    }
+
+    /// Returns every child with this name.
+    pub fn children_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Element> + 'a {
+        self.children.iter().filter(move |c| c.name == name)
+    }
+
+    /// Returns the value of the primitive child with this name.
+    pub fn child_value(&self, name: &str) -> Option<&str> {
+        self.child(name).and_then(|c| c.value.as_deref())
+    }
+
+    /// Tells whether this element is a resource (resource type names start with a capital).
+    pub fn is_resource(&self) -> bool {
+        self.name.starts_with(|c: char| c.is_ascii_uppercase())
+    }
+
+    /// Tells whether the element has no value, no attributes and no children.
+    pub fn is_empty(&self) -> bool {
+        self.value.is_none() && self.id.is_none() && self.url.is_none() && self.children.is_empty()
+    }
+}
+
+/// A FHIR resource: an [`Element`] named after the resource type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resource {
+    /// The resource element (its name is the resource type).
+    pub element: Element,
+}
+
+impl Resource {
+    /// Creates an empty resource of this type.
+    pub fn new(resource_type: impl Into<String>) -> Self {
+        Self {
+            element: Element::new(resource_type),
+        }
+    }
+
+    /// Wraps an element as a resource.
+    pub fn from_element(element: Element) -> Self {
+        Self { element }
+    }
+
+    /// Returns the resource type, e.g. `EpisodeOfCare`.
+    pub fn resource_type(&self) -> &str {
+        &self.element.name
+    }
+
+    /// Returns the logical id.
+    pub fn id(&self) -> Option<&str> {
+        self.element.child_value("id")
+    }
+
+    /// Serializes the resource as FHIR JSON.
+    pub fn to_json(&self) -> String {
+        crate::json::to_json(&self.element)
+    }
+
+    /// Serializes the resource as FHIR XML.
+    pub fn to_xml(&self) -> String {
+        crate::xml::to_xml(&self.element)
+    }
+
+    /// Parses a resource from FHIR JSON.
+    pub fn from_json(text: &str) -> Result<Self, crate::FhirError> {
+        crate::json::from_json(text).map(Self::from_element)
+    }
+
+    /// Parses a resource from FHIR XML.
+    pub fn from_xml(text: &str) -> Result<Self, crate::FhirError> {
+        crate::xml::from_xml(text).map(Self::from_element)
+    }
+}
