@@ -137,12 +137,7 @@ fn compare_totals(actual: &Element, expected: &Element, comparison: &mut Compari
 }
 
 /// Maps actual entry indices to the reference key of the expected entry they matched.
-fn rename_map(
-    actual: &[Entry<'_>],
-    expected: &[Entry<'_>],
-    pairs: &[(usize, usize)],
-) -> HashMap<usize, String> {
-    let _ = actual;
+fn rename_map(expected: &[Entry<'_>], pairs: &[(usize, usize)]) -> HashMap<usize, String> {
     pairs
         .iter()
         .map(|(a, e)| (*a, expected[*e].key.clone()))
