@@ -1,0 +1,71 @@
+//! Signing: a `ds:Signature` template placed in the document, filled by `bergshamra`.
+
+use crate::place::{Placement, insertion};
+use crate::{ENVELOPED, EXC_C14N, RSA_SHA256, SHA256, SigningKey, XmlSigError, parse, unique_ids};
+
+/// Signs the element whose ID attribute (`ID`, `Id`, `id`, `wsu:Id`, …) equals `reference_id` and
+/// returns the document with a `ds:Signature` at `placement`.
+///
+/// The signature uses exclusive C14N, RSA-SHA256 and a SHA-256 digest, and carries the signing
+/// certificate in `ds:KeyInfo/ds:X509Data`. The rest of the document is copied byte for byte.
+pub fn sign(
+    xml: &str,
+    reference_id: &str,
+    placement: Placement<'_>,
+    key: &SigningKey,
+) -> Result<String, XmlSigError> {
+    let doc = parse(xml)?;
+    let ids = unique_ids(&doc)?;
+    let target = ids
+        .get(reference_id)
+        .copied()
+        .ok_or_else(|| XmlSigError::IdNotFound(reference_id.to_owned()))?;
+    let edit = insertion(xml, &doc, target, placement)?;
+
+    let template = signature_template(reference_id, edit.enveloped);
+    let mut document = String::with_capacity(xml.len() + template.len() + 2048);
+    document.push_str(&xml[..edit.offset]);
+    document.push_str(&edit.prefix);
+    document.push_str(&template);
+    document.push_str(&edit.suffix);
+    document.push_str(&xml[edit.offset + edit.replace_len..]);
+
+    let mut keys = bergshamra::KeysManager::new();
+    keys.add_key(key.to_bergshamra()?);
+    let context = bergshamra::DsigContext::new_permissive(keys);
+    bergshamra::sign(&context, &document).map_err(|e| XmlSigError::Sign(e.to_string()))
+}
+
+/// Builds an empty signature over `#reference_id` for `bergshamra` to fill in.
+fn signature_template(reference_id: &str, enveloped: bool) -> String {
+    let enveloped_transform = if enveloped {
+        format!(r#"<ds:Transform Algorithm="{ENVELOPED}"/>"#)
+    } else {
+        String::new()
+    };
+    let uri = escape_attribute(reference_id);
+    format!(
+        concat!(
+            r#"<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#">"#,
+            r#"<ds:SignedInfo><ds:CanonicalizationMethod Algorithm="{c14n}"/>"#,
+            r#"<ds:SignatureMethod Algorithm="{rsa}"/>"#,
+            r##"<ds:Reference URI="#{uri}"><ds:Transforms>{env}"##,
+            r#"<ds:Transform Algorithm="{c14n}"/></ds:Transforms>"#,
+            r#"<ds:DigestMethod Algorithm="{sha}"/><ds:DigestValue></ds:DigestValue>"#,
+            r#"</ds:Reference></ds:SignedInfo><ds:SignatureValue></ds:SignatureValue>"#,
+            r#"<ds:KeyInfo><ds:X509Data/></ds:KeyInfo></ds:Signature>"#
+        ),
+        c14n = EXC_C14N,
+        rsa = RSA_SHA256,
+        uri = uri,
+        env = enveloped_transform,
+        sha = SHA256,
+    )
+}
+
+fn escape_attribute(value: &str) -> String {
+    value
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('"', "&quot;")
+}
