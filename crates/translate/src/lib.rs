@@ -1,3 +1,108 @@
 //! Pure translation of Ketenzorg 3.0.2 answers to the MedMij FHIR STU3 profiles.
+//!
+//! [`translate`] reads an AORTA answer (bare, SOAP, HTTP capture or `MCCI_IN200101` batch) and
+//! returns FHIR resources plus OperationOutcome issues for LSP errors. Resource ids are derived
+//! from the HL7v3 identifiers, so the same input always gives the same output.
 
 #![forbid(unsafe_code)]
+
+mod builder;
+pub mod datatypes;
+mod episodes;
+mod errors;
+pub mod ids;
+mod output;
+mod parties;
+
+use fhir::{BundleBuilder, OperationOutcome, OperationOutcomeIssue, Resource};
+
+pub use builder::Builder;
+pub use output::SearchMode;
+
+/// Settings of one translation.
+#[derive(Debug, Clone)]
+pub struct Context {
+    /// FHIR base URL for fullUrls, e.g. `https://lspplus.localhost:8441/fhir/huisartsenpraktijk-delinde/49`.
+    pub base_url: String,
+    /// The logical id of the Patient resource (never derived from the BSN).
+    pub patient_id: String,
+}
+
+impl Context {
+    /// Creates a context with the default Patient id `patient`.
+    pub fn new(base_url: &str) -> Self {
+        Self {
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            patient_id: "patient".to_owned(),
+        }
+    }
+}
+
+/// The result of a translation.
+#[derive(Debug, Clone, Default)]
+pub struct Translation {
+    /// The resources in a stable order (matches first, in source order, then included context).
+    pub resources: Vec<Resource>,
+    /// The search mode of each resource (same index as `resources`).
+    pub modes: Vec<SearchMode>,
+    /// Issues for LSP and application errors in the answer (e.g. `AUTERR_SWV_FALSE`).
+    pub issues: Vec<OperationOutcomeIssue>,
+}
+
+impl Translation {
+    /// Builds a searchset Bundle with absolute fullUrls under `ctx.base_url`; when there are issues,
+    /// an OperationOutcome entry with search mode `outcome` is added.
+    pub fn to_bundle(&self, ctx: &Context, self_link: &str) -> Resource {
+        let mut builder = BundleBuilder::searchset(&ctx.base_url, self_link);
+        for (resource, mode) in self.resources.iter().zip(&self.modes) {
+            match mode {
+                SearchMode::Match => builder.add_match(resource.clone()),
+                SearchMode::Include => builder.add_include(resource.clone()),
+            }
+        }
+        if !self.issues.is_empty() {
+            builder.add_outcome(
+                OperationOutcome::new(self.issues.clone()).to_resource(Some("lsp-issues")),
+            );
+        }
+        builder.build()
+    }
+}
+
+/// Errors that stop a translation.
+#[derive(Debug, thiserror::Error)]
+pub enum TranslateError {
+    /// The answer could not be read (size, DTD, XML syntax, no interaction).
+    #[error("cannot read the HL7v3 answer: {0}")]
+    Read(#[from] hl7v3::read::ReadError),
+    /// The answer contains an interaction that lspplus cannot translate.
+    #[error("interaction {0} cannot be translated to FHIR")]
+    Unsupported(String),
+}
+
+/// Translates an AORTA answer to FHIR resources and issues.
+pub fn translate(xml: &str, ctx: &Context) -> Result<Translation, TranslateError> {
+    let doc = hl7v3::read::parse(xml)?;
+    let messages = hl7v3::read::messages(&doc)?;
+    let mut builder = Builder::new(ctx, &messages);
+    for message in &messages {
+        builder.issues.extend(errors::issues(message));
+        if message.query_response_code.as_deref() == Some("NF") || message.subjects().is_empty() {
+            continue;
+        }
+        translate_message(&mut builder, message)?;
+    }
+    Ok(builder.finish())
+}
+
+fn translate_message(
+    builder: &mut Builder<'_>,
+    message: &hl7v3::read::Message<'_, '_>,
+) -> Result<(), TranslateError> {
+    use hl7v3::Interaction;
+    match message.interaction() {
+        Some(Interaction::Episodes) => episodes::translate(builder, message),
+        _ => return Err(TranslateError::Unsupported(message.interaction_id.clone())),
+    }
+    Ok(())
+}

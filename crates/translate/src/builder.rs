@@ -1,0 +1,116 @@
+//! The state of one translation: context resources (Patient, Organizations) and the output.
+
+use fhir::{OperationOutcomeIssue, Resource};
+use hl7v3::read::Message;
+use hl7v3::xml::{child, path};
+use roxmltree::Node;
+
+use crate::output::{Output, SearchMode};
+use crate::{Context, Translation, ids, parties};
+
+/// Collects the resources of one translation and hands out references to shared context.
+pub struct Builder<'c> {
+    ctx: &'c Context,
+    output: Output,
+    patient: Option<(String, Option<String>)>,
+    patient_resource: Resource,
+    /// Issues collected from the answers.
+    pub issues: Vec<OperationOutcomeIssue>,
+}
+
+impl<'c> Builder<'c> {
+    /// Starts a translation. The Patient is built from the most detailed `patientRole` of all answers.
+    pub fn new(ctx: &'c Context, messages: &[Message<'_, '_>]) -> Self {
+        let richest = messages
+            .iter()
+            .flat_map(|m| {
+                m.node()
+                    .descendants()
+                    .filter(|n| n.is_element() && n.tag_name().name() == "patientRole")
+            })
+            .max_by_key(|role| role.descendants().count());
+        Self {
+            ctx,
+            output: Output::default(),
+            patient: None,
+            patient_resource: parties::patient(&ctx.patient_id, richest),
+            issues: Vec::new(),
+        }
+    }
+
+    /// Returns the translation settings.
+    pub fn context(&self) -> &Context {
+        self.ctx
+    }
+
+    /// Adds a resource and returns its relative reference.
+    pub fn add(&mut self, resource: Resource, mode: SearchMode) -> String {
+        self.output.add(resource, mode)
+    }
+
+    /// Returns the reference to the Patient (added on first use) and the patient's name for displays.
+    pub fn patient(&mut self) -> (String, Option<String>) {
+        if let Some(known) = &self.patient {
+            return known.clone();
+        }
+        let resource = self.patient_resource.clone();
+        let display = resource
+            .element
+            .child("name")
+            .and_then(|n| n.child_value("text"))
+            .map(str::to_owned);
+        let reference = self.output.add(resource, SearchMode::Include);
+        self.patient = Some((reference, display));
+        self.patient.clone().unwrap_or_default()
+    }
+
+    /// Returns the reference and name of the organization that authored the answer (the
+    /// ControlAct author's AssignedDevice organization), adding it on first use.
+    pub fn author_organization(
+        &mut self,
+        message: &Message<'_, '_>,
+    ) -> Option<(String, Option<String>)> {
+        let organization = path(
+            message.node(),
+            &[
+                "ControlActProcess",
+                "authorOrPerformer",
+                "participant",
+                "AssignedDevice",
+                "Organization",
+            ],
+        )?;
+        Some(self.organization(organization))
+    }
+
+    /// Adds an organization element (HL7v3 `Organization`, `representedOrganization`, ...) and
+    /// returns its reference and name.
+    pub fn organization(&mut self, node: Node<'_, '_>) -> (String, Option<String>) {
+        let id = child(node, "id")
+            .map(|i| {
+                ids::from_ii(
+                    i.attribute("root").unwrap_or_default(),
+                    i.attribute("extension"),
+                )
+            })
+            .unwrap_or_else(|| ids::from_text(&hl7v3::xml::text(node)));
+        let resource = parties::organization(&id, node);
+        let name = resource.element.child_value("name").map(str::to_owned);
+        (self.output.add(resource, SearchMode::Include), name)
+    }
+
+    /// Ends the translation: matches first (in source order), then included resources.
+    pub fn finish(self) -> Translation {
+        let (matches, includes): (Vec<_>, Vec<_>) = self
+            .output
+            .entries
+            .into_iter()
+            .partition(|(_, mode)| *mode == SearchMode::Match);
+        let (resources, modes) = matches.into_iter().chain(includes).unzip();
+        Translation {
+            resources,
+            modes,
+            issues: self.issues,
+        }
+    }
+}
