@@ -228,6 +228,10 @@ impl FhirTime {
 /// Dutch local time (CET/CEST). Returns `None` for malformed values.
 pub fn parse_ts(value: &str) -> Option<FhirTime> {
     let (digits, zone) = split_zone(value.trim());
+    let zone_valid = zone.is_none_or(|z| matches!(z.len(), 3 | 5) && z[1..].bytes().all(|b| b.is_ascii_digit()));
+    if !zone_valid {
+        return None;
+    }
     let digits = digits.split('.').next().unwrap_or(digits);
     if !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
