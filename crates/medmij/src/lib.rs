@@ -2,4 +2,10 @@
 
 #![forbid(unsafe_code)]
 
+pub mod authorize;
+pub mod error;
+pub mod lifecycle;
 pub mod lists;
+pub mod scope;
+pub mod secret;
+pub mod token;

@@ -18,7 +18,7 @@ mod zal_write;
 pub use cache::{KeepReason, ListCache, ListUpdate, evaluate};
 pub use gnl::{GegevensdienstNaam, Gegevensdienstnamenlijst};
 pub use ocl::{OAuthClient, OAuthClientList};
-pub use values::{GegevensdienstId, is_hostname};
+pub use values::{GegevensdienstId, is_aanbiedernaam, is_aanbiedernaam_local_part, is_hostname};
 pub use whitelist::{Whitelist, WhitelistShape};
 pub use zal::{
     Aanbiedertype, Abonneren, Interfaceversie, Systeemrol, ZalGegevensdienst, ZalRelease,

@@ -12,7 +12,7 @@ use super::write::XmlWriter;
 use super::{ListError, ListKind, MedMijList, OCL_NAMESPACE};
 
 /// One PGO client on the OCL.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct OAuthClient {
     /// The client's front-channel host name; it is also the `client_id`.
     pub hostname: String,

@@ -134,11 +134,12 @@ pub fn is_aanbiedernaam(value: &str) -> bool {
             .is_some_and(is_aanbiedernaam_local_part)
 }
 
-/// Checks the part of an aanbiedernaam before `@medmij` (the form used in scopes).
+/// Checks the part of an aanbiedernaam before `@medmij` (the form used in scopes). At least one
+/// letter is required, so a bare 1.0-style GegevensdienstId such as `49` is not taken for a name.
 pub fn is_aanbiedernaam_local_part(local: &str) -> bool {
     let bytes = local.as_bytes();
     let edge = |b: &u8| b.is_ascii_lowercase() || b.is_ascii_digit();
-    !bytes.is_empty()
+    bytes.iter().any(u8::is_ascii_lowercase)
         && bytes.first().is_some_and(edge)
         && bytes.last().is_some_and(edge)
         && bytes.iter().all(|b| edge(b) || *b == b'.' || *b == b'-')
