@@ -9,7 +9,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use common::Clock;
 use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
 use crate::contents::ListContents;
 use crate::xml::{self, Header};
@@ -166,28 +165,20 @@ impl Stelselnode {
     }
 }
 
-fn tijdstempel(time: OffsetDateTime) -> String {
-    let seconds = time.replace_nanosecond(0).unwrap_or(time);
-    seconds
-        .format(&Rfc3339)
-        .unwrap_or_else(|_| "1970-01-01T00:00:00Z".to_owned())
-}
-
 fn render(published: &Published, kind: ListKind, volgnummer: u64) -> String {
+    let time = published.tijdstempels[kind.index()];
     let header = Header {
-        tijdstempel: tijdstempel(published.tijdstempels[kind.index()]),
+        tijdstempel: time.replace_nanosecond(0).unwrap_or(time),
         volgnummer,
     };
     let contents = &published.contents;
     match kind {
-        ListKind::OAuthClientList => xml::oauth_client_list(&header, &contents.clients),
-        ListKind::Whitelist => xml::whitelist(&header, &contents.whitelist),
+        ListKind::OAuthClientList => xml::oauth_client_list(header, &contents.clients),
+        ListKind::Whitelist => xml::whitelist(header, &contents.whitelist),
         ListKind::Gegevensdienstnamenlijst => {
-            xml::gegevensdienstnamenlijst(&header, &contents.gegevensdiensten)
+            xml::gegevensdienstnamenlijst(header, &contents.gegevensdiensten)
         }
-        ListKind::Zorgaanbiederslijst => {
-            xml::zorgaanbiederslijst(&header, &contents.zorgaanbieders)
-        }
+        ListKind::Zorgaanbiederslijst => xml::zorgaanbiederslijst(header, &contents.zorgaanbieders),
     }
 }
 

@@ -1,171 +1,165 @@
-//! XML text of the four MedMij lists, in the Afsprakenset 1.1 schemas (OCL, Whitelist and ZAL
-//! `release2`, GNL `release1`), default namespace and pretty-printed.
+//! XML text of the four lists, written by the `medmij` crate's list models: OCL and Whitelist
+//! `release2`, GNL `release1` and the Zorgaanbiederslijst in the 2.x `release3` shape.
+//!
+//! The Zorgaanbiederslijst uses `release3` because the demo's practice names contain hyphens and
+//! its front-channel URIs carry ports, which the `release2` XSD patterns do not allow.
 
-use std::fmt::Write as _;
+use medmij::lists::{
+    Aanbiedertype, GegevensdienstId, Interfaceversie, MedMijList, Systeemrol, WhitelistShape,
+    ZalGegevensdienst, ZalRelease,
+};
+use time::OffsetDateTime;
 
 use crate::contents::{GegevensdienstNaam, OAuthClient, Zorgaanbieder};
 
-const OCL_NS: &str = "xmlns://afsprakenstelsel.medmij.nl/oauthclientlist/release2/";
-const WHITELIST_NS: &str = "xmlns://afsprakenstelsel.medmij.nl/whitelist/release2/";
-const GNL_NS: &str = "xmlns://afsprakenstelsel.medmij.nl/gegevensdienstnamenlijst/release1/";
-const ZAL_NS: &str = "xmlns://afsprakenstelsel.medmij.nl/zorgaanbiederslijst/release2/";
+/// InterfaceversieId under which the demo endpoints are listed (2.x uses the major number only).
+const INTERFACEVERSIE: &str = "2";
 
 /// Tijdstempel and Volgnummer of one published list.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 pub struct Header {
-    /// Tijdstempel in RFC 3339 with seconds and time zone.
-    pub tijdstempel: String,
+    /// Publication time.
+    pub tijdstempel: OffsetDateTime,
     /// Volgnummer, at least 1.
     pub volgnummer: u64,
 }
 
-/// Escapes text for element content.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-fn open(root: &str, namespace: &str, header: &Header) -> String {
-    format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<{root} xmlns=\"{namespace}\">\n    \
-         <Tijdstempel>{}</Tijdstempel>\n    <Volgnummer>{}</Volgnummer>\n",
-        escape(&header.tijdstempel),
-        header.volgnummer
-    )
-}
-
 /// Renders the OAuth Client List.
-pub fn oauth_client_list(header: &Header, clients: &[OAuthClient]) -> String {
-    let mut xml = open("OAuthclientlist", OCL_NS, header);
-    xml.push_str("    <OAuthclients>\n");
-    for client in clients {
-        let _ = write!(
-            xml,
-            "        <OAuthclient>\n            <Hostname>{}</Hostname>\n            \
-             <OAuthclientOrganisatienaam>{}</OAuthclientOrganisatienaam>\n        </OAuthclient>\n",
-            escape(&client.hostname),
-            escape(&client.organisatienaam)
-        );
+pub fn oauth_client_list(header: Header, clients: &[OAuthClient]) -> String {
+    medmij::lists::OAuthClientList {
+        tijdstempel: header.tijdstempel,
+        volgnummer: header.volgnummer,
+        clients: clients
+            .iter()
+            .map(|client| medmij::lists::OAuthClient {
+                hostname: client.hostname.clone(),
+                organisatienaam: client.organisatienaam.clone(),
+            })
+            .collect(),
     }
-    xml.push_str("    </OAuthclients>\n</OAuthclientlist>\n");
-    xml
+    .to_xml()
 }
 
-/// Renders the Whitelist in the 1.1 shape (`MedMijNode/Hostname`).
-pub fn whitelist(header: &Header, hostnames: &[String]) -> String {
-    let mut xml = open("Whitelist", WHITELIST_NS, header);
-    xml.push_str("    <MedMijNodes>\n");
-    for hostname in hostnames {
-        let _ = write!(
-            xml,
-            "        <MedMijNode>\n            <Hostname>{}</Hostname>\n        </MedMijNode>\n",
-            escape(hostname)
-        );
+/// Renders the Whitelist in the 1.1 shape (`MedMijNode/Hostname`), which 2.x kept.
+pub fn whitelist(header: Header, hostnames: &[String]) -> String {
+    medmij::lists::Whitelist {
+        shape: WhitelistShape::V1_1,
+        tijdstempel: header.tijdstempel,
+        volgnummer: header.volgnummer,
+        hostnames: hostnames.to_vec(),
     }
-    xml.push_str("    </MedMijNodes>\n</Whitelist>\n");
-    xml
+    .to_xml()
 }
 
 /// Renders the Gegevensdienstnamenlijst.
-pub fn gegevensdienstnamenlijst(header: &Header, diensten: &[GegevensdienstNaam]) -> String {
-    let mut xml = open("Gegevensdienstnamenlijst", GNL_NS, header);
-    xml.push_str("    <Gegevensdiensten>\n");
-    for dienst in diensten {
-        let _ = write!(
-            xml,
-            "        <Gegevensdienst>\n            <GegevensdienstId>{}</GegevensdienstId>\n            \
-             <Weergavenaam>{}</Weergavenaam>\n        </Gegevensdienst>\n",
-            escape(&dienst.id),
-            escape(&dienst.weergavenaam)
-        );
+pub fn gegevensdienstnamenlijst(header: Header, diensten: &[GegevensdienstNaam]) -> String {
+    medmij::lists::Gegevensdienstnamenlijst {
+        tijdstempel: header.tijdstempel,
+        volgnummer: header.volgnummer,
+        gegevensdiensten: diensten
+            .iter()
+            .map(|dienst| medmij::lists::GegevensdienstNaam {
+                id: GegevensdienstId::new(dienst.id.clone()),
+                weergavenaam: dienst.weergavenaam.clone(),
+            })
+            .collect(),
     }
-    xml.push_str("    </Gegevensdiensten>\n</Gegevensdienstnamenlijst>\n");
-    xml
+    .to_xml()
 }
 
-/// Renders the Zorgaanbiederslijst.
-pub fn zorgaanbiederslijst(header: &Header, zorgaanbieders: &[Zorgaanbieder]) -> String {
-    let mut xml = open("Zorgaanbiederslijst", ZAL_NS, header);
-    xml.push_str("    <Zorgaanbieders>\n");
-    for zorgaanbieder in zorgaanbieders {
-        let _ = write!(
-            xml,
-            "        <Zorgaanbieder>\n            <Zorgaanbiedernaam>{}</Zorgaanbiedernaam>\n            \
-             <Gegevensdiensten>\n",
-            escape(&zorgaanbieder.naam)
-        );
-        for dienst in &zorgaanbieder.gegevensdiensten {
-            let _ = write!(
-                xml,
-                "                <Gegevensdienst>\n\
-                 \x20                   <GegevensdienstId>{}</GegevensdienstId>\n\
-                 \x20                   <AuthorizationEndpoint>\n\
-                 \x20                       <AuthorizationEndpointuri>{}</AuthorizationEndpointuri>\n\
-                 \x20                   </AuthorizationEndpoint>\n\
-                 \x20                   <TokenEndpoint>\n\
-                 \x20                       <TokenEndpointuri>{}</TokenEndpointuri>\n\
-                 \x20                   </TokenEndpoint>\n\
-                 \x20                   <Systeemrollen>\n\
-                 \x20                       <Systeemrol>\n\
-                 \x20                           <Systeemrolcode>{}</Systeemrolcode>\n\
-                 \x20                           <ResourceEndpoint>\n\
-                 \x20                               <ResourceEndpointuri>{}</ResourceEndpointuri>\n\
-                 \x20                           </ResourceEndpoint>\n\
-                 \x20                       </Systeemrol>\n\
-                 \x20                   </Systeemrollen>\n\
-                 \x20               </Gegevensdienst>\n",
-                escape(&dienst.id),
-                escape(&dienst.authorization_endpoint),
-                escape(&dienst.token_endpoint),
-                escape(&dienst.systeemrolcode),
-                escape(&dienst.resource_endpoint),
-            );
-        }
-        xml.push_str("            </Gegevensdiensten>\n        </Zorgaanbieder>\n");
+/// Renders the Zorgaanbiederslijst (`release3`, Aanbiedertype ZA, InterfaceversieId `2`).
+pub fn zorgaanbiederslijst(header: Header, zorgaanbieders: &[Zorgaanbieder]) -> String {
+    let zorgaanbieders = zorgaanbieders
+        .iter()
+        .map(|zorgaanbieder| medmij::lists::Zorgaanbieder {
+            naam: zorgaanbieder.naam.clone(),
+            aanbiedertype: Some(Aanbiedertype::Za),
+            interfaceversies: vec![Interfaceversie {
+                id: Some(INTERFACEVERSIE.to_owned()),
+                gegevensdiensten: zorgaanbieder
+                    .gegevensdiensten
+                    .iter()
+                    .map(|dienst| ZalGegevensdienst {
+                        id: GegevensdienstId::new(dienst.id.clone()),
+                        authorization_endpoint: dienst.authorization_endpoint.clone(),
+                        token_endpoint: dienst.token_endpoint.clone(),
+                        abonneren: None,
+                        systeemrollen: vec![Systeemrol {
+                            code: dienst.systeemrolcode.clone(),
+                            resource_endpoint: dienst.resource_endpoint.clone(),
+                        }],
+                    })
+                    .collect(),
+            }],
+        })
+        .collect();
+    medmij::lists::Zorgaanbiederslijst {
+        release: ZalRelease::Release3,
+        tijdstempel: header.tijdstempel,
+        volgnummer: header.volgnummer,
+        zorgaanbieders,
     }
-    xml.push_str("    </Zorgaanbieders>\n</Zorgaanbiederslijst>\n");
-    xml
+    .to_xml()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::contents::{DvzaEndpoints, ListContents};
+    use time::macros::datetime;
 
     fn header() -> Header {
         Header {
-            tijdstempel: "2026-12-04T12:00:00Z".to_owned(),
+            tijdstempel: datetime!(2026-12-04 12:00 UTC),
             volgnummer: 3,
         }
     }
 
-    #[test]
-    fn whitelist_lists_each_hostname() {
-        let xml = whitelist(
-            &header(),
-            &["a.localhost".to_owned(), "b.localhost".to_owned()],
-        );
-        assert!(xml.contains("<Volgnummer>3</Volgnummer>"));
-        assert!(xml.contains("<Hostname>a.localhost</Hostname>"));
-        assert!(xml.contains("<Hostname>b.localhost</Hostname>"));
-        assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Whitelist xmlns="));
+    fn demo() -> ListContents {
+        ListContents::demo(&DvzaEndpoints {
+            front_url: "https://lspplus.localhost:8440".to_owned(),
+            back_url: "https://lspplus.localhost:8441".to_owned(),
+        })
     }
 
     #[test]
-    fn escape_replaces_markup() {
-        let client = OAuthClient {
-            hostname: "x.localhost".to_owned(),
-            organisatienaam: "A & <B>".to_owned(),
-        };
-        let xml = oauth_client_list(&header(), &[client]);
-        assert!(xml.contains("A &amp; &lt;B&gt;"));
+    fn whitelist_round_trips() {
+        let xml = whitelist(header(), &demo().whitelist);
+        let parsed = medmij::lists::Whitelist::parse(&xml).unwrap();
+        assert_eq!(parsed.volgnummer, 3);
+        assert!(parsed.contains("pgo.localhost"));
+        assert!(parsed.contains("lspplus.localhost"));
+    }
+
+    #[test]
+    fn zorgaanbiederslijst_round_trips() {
+        let xml = zorgaanbiederslijst(header(), &demo().zorgaanbieders);
+        let parsed = medmij::lists::Zorgaanbiederslijst::parse(&xml).unwrap();
+        let delinde = parsed.find("huisartsenpraktijk-delinde@medmij").unwrap();
+        let ids: Vec<&str> = delinde.gegevensdiensten().map(|d| d.id.as_str()).collect();
+        assert_eq!(ids, ["49", "51"]);
+        let first = delinde.gegevensdiensten().next().unwrap();
+        assert_eq!(
+            first.systeemrollen[0].resource_endpoint,
+            "https://lspplus.localhost:8441/fhir/huisartsenpraktijk-delinde/49"
+        );
+    }
+
+    #[test]
+    fn ocl_and_gnl_round_trip() {
+        let contents = demo();
+        let ocl =
+            medmij::lists::OAuthClientList::parse(&oauth_client_list(header(), &contents.clients))
+                .unwrap();
+        assert_eq!(
+            ocl.find("pgo.localhost").unwrap().organisatienaam,
+            "Demo PGO"
+        );
+        let gnl = medmij::lists::Gegevensdienstnamenlijst::parse(&gegevensdienstnamenlijst(
+            header(),
+            &contents.gegevensdiensten,
+        ))
+        .unwrap();
+        assert_eq!(gnl.weergavenaam("51"), Some("Documenten"));
     }
 }
