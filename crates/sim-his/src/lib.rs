@@ -1,3 +1,20 @@
 //! Simulator of the LSP with GP systems: SOAP 1.1 over mutual TLS answering Ketenzorg queries, and the synthetic data generator.
 
 #![forbid(unsafe_code)]
+
+pub mod generate;
+mod his_data;
+mod person;
+pub mod source;
+mod stored;
+mod wrap;
+mod xmlw;
+
+#[cfg(test)]
+mod test_support;
+
+pub use generate::{SynthPatient, demo_patients};
+pub use his_data::{HisData, LoadError};
+pub use person::{DemoPerson, age_on};
+pub use source::{AnswerSource, QueryContext};
+pub use xmlw::WriteError;

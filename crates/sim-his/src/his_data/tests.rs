@@ -1,0 +1,160 @@
+use hl7v3::Interaction;
+use hl7v3::xml::{child, path, path_attr};
+
+use super::*;
+use crate::test_support::{ketenzorg_examples, query};
+
+fn load() -> Option<HisData> {
+    let dir = ketenzorg_examples()?;
+    Some(HisData::from_dir(&dir).unwrap())
+}
+
+#[test]
+fn episodes_example_found_by_bsn() {
+    let Some(data) = load() else { return };
+    let query = query("4001", "012345672");
+
+    let answer = data.answer(Interaction::EpisodesQuery, &query).unwrap();
+
+    let doc = hl7v3::read::parse(&answer).unwrap();
+    let messages = hl7v3::read::messages(&doc).unwrap();
+    assert_eq!(messages.len(), 1);
+    let message = &messages[0];
+    assert_eq!(message.interaction(), Some(Interaction::Episodes));
+    assert_eq!(message.patient_bsns(), vec!["012345672".to_owned()]);
+    assert_eq!(message.query_response_code.as_deref(), Some("OK"));
+    assert!(answer.contains("<text>COPD</text>"), "{answer}");
+    assert!(answer.contains(r#"code="R95""#));
+}
+
+#[test]
+fn rewrapped_answer_fits_query() {
+    let Some(data) = load() else { return };
+    let query = query("4001", "999911624");
+
+    let first = data.answer(Interaction::AlertsQuery, &query).unwrap();
+    let second = data.answer(Interaction::Alerts, &query).unwrap();
+
+    let doc = hl7v3::read::parse(&first).unwrap();
+    let messages = hl7v3::read::messages(&doc).unwrap();
+    let message = &messages[0];
+    let node = message.node();
+    let ack = message.acknowledgement.as_ref().unwrap();
+    assert_eq!(ack.type_code, "AA");
+    assert_eq!(ack.target_message_id.as_ref(), Some(&query.message_id));
+    assert_eq!(
+        path_attr(node, &["sender", "device", "id"], "extension"),
+        Some("4001")
+    );
+    assert_eq!(
+        path_attr(node, &["receiver", "device", "id"], "extension"),
+        Some("4003")
+    );
+    assert_eq!(
+        path_attr(node, &["creationTime"], "value"),
+        Some("20261204103015")
+    );
+    let query_id = path(node, &["ControlActProcess", "queryAck", "queryId"]).unwrap();
+    assert_eq!(query_id.attribute("extension"), Some("query-id-1"));
+    assert_eq!(message.id.root, "2.16.840.1.113883.2.4.6.6.4001.1");
+    assert_ne!(first, second, "every answer gets a fresh message id");
+    // The payload is copied unchanged, including its G-Standaard Thesaurus 40 codes.
+    assert!(first.contains("VERKEERSDEELNAME"));
+    assert!(child(node, "ControlActProcess").is_some());
+}
+
+#[test]
+fn answers_in_soap_batches_are_indexed() {
+    let Some(data) = load() else { return };
+
+    // episodes_bundle_01.xml: a SOAP envelope with an MCCI_IN200101 batch.
+    let answer = data
+        .answer(Interaction::Episodes, &query("4001", "900154858"))
+        .unwrap();
+
+    let doc = hl7v3::read::parse(&answer).unwrap();
+    let messages = hl7v3::read::messages(&doc).unwrap();
+    assert_eq!(messages[0].query_response_code.as_deref(), Some("OK"));
+    assert_eq!(messages[0].patient_bsns(), vec!["900154858".to_owned()]);
+}
+
+#[test]
+fn unknown_bsn_gets_not_found() {
+    let Some(data) = load() else { return };
+    let query = query("4001", "999991103");
+
+    let answer = data.answer(Interaction::EpisodesQuery, &query).unwrap();
+
+    let doc = hl7v3::read::parse(&answer).unwrap();
+    let messages = hl7v3::read::messages(&doc).unwrap();
+    assert_eq!(messages[0].query_response_code.as_deref(), Some("NF"));
+    assert!(messages[0].patient_bsns().is_empty());
+    assert!(messages[0].subjects().is_empty());
+}
+
+#[test]
+fn kind_without_data_gets_not_found() {
+    let Some(data) = load() else { return };
+
+    // 012345672 has episodes, intolerances and medication in the examples, but no lab results.
+    let answer = data
+        .answer(Interaction::LabQuery, &query("4001", "012345672"))
+        .unwrap();
+
+    assert!(
+        answer.contains(r#"<queryResponseCode code="NF"/>"#),
+        "{answer}"
+    );
+}
+
+#[test]
+fn persons_read_from_record_target() {
+    let Some(data) = load() else { return };
+    let bsn = Bsn::parse("999911624").unwrap();
+
+    let person = data.person("4001", &bsn).unwrap();
+
+    assert_eq!(person.name, "E. XXX_Zegers");
+    assert_eq!(person.birth_date, Some(time::macros::date!(1964 - 08 - 02)));
+    assert!(
+        data.person("4002", &bsn).is_some(),
+        "loaded files answer for every practice"
+    );
+    assert!(data.demo_persons().len() >= 5);
+}
+
+#[test]
+fn malformed_file_named_in_error() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("good.txt"), "not XML, and ignored").unwrap();
+    std::fs::write(
+        dir.path().join("broken.xml"),
+        "<REPC_IN990111NL><id></REPC_IN990111NL>",
+    )
+    .unwrap();
+
+    let error = HisData::from_dir(dir.path()).unwrap_err();
+
+    assert!(matches!(error, LoadError::Malformed { .. }), "{error:?}");
+    assert!(error.to_string().contains("broken.xml"), "{error}");
+}
+
+#[test]
+fn empty_folder_rejected() {
+    let dir = tempfile::tempdir().unwrap();
+
+    let error = HisData::from_dir(dir.path()).unwrap_err();
+
+    assert!(matches!(error, LoadError::Empty { .. }), "{error:?}");
+}
+
+#[test]
+fn missing_folder_named_in_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("absent");
+
+    let error = HisData::from_dir(&missing).unwrap_err();
+
+    assert!(matches!(error, LoadError::Io { .. }), "{error:?}");
+    assert!(error.to_string().contains("absent"), "{error}");
+}

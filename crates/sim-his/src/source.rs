@@ -1,0 +1,38 @@
+//! The interface between the SOAP server and the data it serves: one query in, one answer message out.
+
+use common::Bsn;
+use hl7v3::{Ii, Interaction};
+use time::OffsetDateTime;
+
+use crate::DemoPerson;
+
+/// The facts of a received query that an answer must echo or swap.
+#[derive(Debug, Clone)]
+pub struct QueryContext {
+    /// Transmission wrapper `id` of the query, echoed in `acknowledgement/targetMessage/id`.
+    pub message_id: Ii,
+    /// `queryByParameter/queryId` of the query, echoed in `queryAck/queryId` when present.
+    pub query_id: Option<Ii>,
+    /// AORTA application id of the querying system, which becomes the answer's receiver.
+    pub sender_app_id: String,
+    /// AORTA application id the query was addressed to (the GP system), which becomes the answer's sender.
+    pub receiver_app_id: String,
+    /// The patient asked for.
+    pub bsn: Bsn,
+    /// Time of the answer, written as `creationTime`.
+    pub now: OffsetDateTime,
+}
+
+/// A source of answer messages for the SOAP server.
+pub trait AnswerSource: Send + Sync {
+    /// Builds the answer interaction element (transmission and ControlAct wrappers included) to a
+    /// query. `interaction` may be the query or its answer interaction. A patient without data of
+    /// that kind gets an answer with `queryResponseCode` `NF`. Returns `None` when the source does
+    /// not serve that interaction or does not know the addressed application id.
+    fn answer(&self, interaction: Interaction, query: &QueryContext) -> Option<String>;
+
+    /// Returns the persons this source has data for, for printing and for the DigiD login list.
+    fn persons(&self) -> Vec<DemoPerson> {
+        Vec::new()
+    }
+}
