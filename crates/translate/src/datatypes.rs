@@ -194,6 +194,45 @@ pub fn code_specification(system: &str, code: &str, display: &str) -> Element {
     )
 }
 
+/// Builds the extension-context-nl-core-episodeofcare extensions for the concerns (`act` with code
+/// `CONC`) that an act refers to with `entryRelationship typeCode="REFR"`, as logical references.
+pub fn episode_contexts(node: Node<'_, '_>) -> Vec<Element> {
+    hl7v3::xml::children(node, "entryRelationship")
+        .filter_map(|relationship| child(relationship, "act"))
+        .filter(|act| child(*act, "code").and_then(|c| c.attribute("code")) == Some("CONC"))
+        .filter_map(|act| child(act, "id"))
+        .filter_map(|id| {
+            let root = id.attribute("root")?;
+            let extension = id.attribute("extension")?;
+            let value = Element::new("valueReference")
+                .with(
+                    Element::new("identifier")
+                        .with(Element::primitive("system", format!("urn:oid:{root}")))
+                        .with(Element::primitive("value", extension)),
+                )
+                .with(Element::primitive(
+                    "display",
+                    format!("Episode ID: {extension} {root}"),
+                ));
+            Some(Element::extension(
+                "http://nictiz.nl/fhir/StructureDefinition/extension-context-nl-core-episodeofcare",
+                value,
+            ))
+        })
+        .collect()
+}
+
+/// Builds a Period named `name` from an IVL_TS node (`low`/`high`, or a single `value`).
+pub fn period(name: &str, node: Option<Node<'_, '_>>) -> Option<Element> {
+    let node = node?;
+    let low = ts_of(child(node, "low")).or_else(|| ts_of(Some(node)));
+    let high = ts_of(child(node, "high"));
+    let element = Element::new(name)
+        .with_opt(low.map(|t| Element::primitive("start", t.as_str())))
+        .with_opt(high.map(|t| Element::primitive("end", t.as_str())));
+    (!element.children.is_empty()).then_some(element)
+}
+
 /// An HL7v3 TS value converted to FHIR: a date or a dateTime with an offset.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FhirTime {
@@ -228,7 +267,8 @@ impl FhirTime {
 /// Dutch local time (CET/CEST). Returns `None` for malformed values.
 pub fn parse_ts(value: &str) -> Option<FhirTime> {
     let (digits, zone) = split_zone(value.trim());
-    let zone_valid = zone.is_none_or(|z| matches!(z.len(), 3 | 5) && z[1..].bytes().all(|b| b.is_ascii_digit()));
+    let zone_valid =
+        zone.is_none_or(|z| matches!(z.len(), 3 | 5) && z[1..].bytes().all(|b| b.is_ascii_digit()));
     if !zone_valid {
         return None;
     }

@@ -6,6 +6,7 @@
 
 #![forbid(unsafe_code)]
 
+mod alerts;
 mod builder;
 pub mod datatypes;
 mod episodes;
@@ -102,6 +103,7 @@ fn translate_message(
     use hl7v3::Interaction;
     match message.interaction() {
         Some(Interaction::Episodes) => episodes::translate(builder, message),
+        Some(Interaction::Alerts) => alerts::translate(builder, message),
         _ => return Err(TranslateError::Unsupported(message.interaction_id.clone())),
     }
     Ok(())

@@ -175,20 +175,28 @@ fn telecom(node: Node<'_, '_>) -> Option<Element> {
         Some(("fax", rest)) => ("fax", rest),
         Some(("mailto", rest)) => ("email", rest),
         Some(("http" | "https", _)) => ("url", value),
-        _ => ("other", value),
+        _ => return None,
     };
-    let usage = match node.attribute("use") {
-        Some("HP" | "H") => Some("home"),
-        Some("WP") => Some("work"),
-        Some("MC") => Some("mobile"),
-        Some("TMP") => Some("temp"),
-        _ => None,
-    };
+    let usage = node.attribute("use").and_then(|code| {
+        let (fhir_use, display) = match code {
+            "HP" => ("home", "Primary home"),
+            "H" => ("home", "Home address"),
+            "WP" => ("work", "Work place"),
+            "MC" => ("mobile", "Mobile contact"),
+            "TMP" => ("temp", "Temporary address"),
+            _ => return None,
+        };
+        Some(Element::primitive("use", fhir_use).with(code_specification(
+            "http://hl7.org/fhir/v3/AddressUse",
+            code,
+            display,
+        )))
+    });
     Some(
         Element::new("telecom")
             .with(Element::primitive("system", system))
             .with(Element::primitive("value", rest))
-            .with_opt(usage.map(|u| Element::primitive("use", u))),
+            .with_opt(usage),
     )
 }
 
