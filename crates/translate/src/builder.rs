@@ -48,6 +48,22 @@ impl<'c> Builder<'c> {
         self.output.add(resource, mode)
     }
 
+    /// Adds a resource unless one of the same type and id exists (the first one wins), and returns
+    /// its reference. Used for context resources that several acts describe with varying detail.
+    pub fn add_once(&mut self, resource: Resource, mode: SearchMode) -> String {
+        let existing = self.output.entries.iter().find(|(r, _)| {
+            r.resource_type() == resource.resource_type() && r.id() == resource.id()
+        });
+        match existing {
+            Some((known, _)) => format!(
+                "{}/{}",
+                known.resource_type(),
+                known.id().unwrap_or_default()
+            ),
+            None => self.output.add(resource, mode),
+        }
+    }
+
     /// Returns the reference to the Patient (added on first use) and the patient's name for displays.
     pub fn patient(&mut self) -> (String, Option<String>) {
         if let Some(known) = &self.patient {

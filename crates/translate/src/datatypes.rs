@@ -105,11 +105,14 @@ fn lookup(table: &[(&str, &str)], oid: &str) -> String {
 pub fn coding(node: Node<'_, '_>) -> Option<Element> {
     let code = node.attribute("code")?;
     let system = node.attribute("codeSystem").map(code_system_uri);
-    Some(coding_of(
-        system.as_deref(),
-        code,
-        node.attribute("displayName"),
-    ))
+    let mut coding = coding_of(system.as_deref(), code, node.attribute("displayName"));
+    if let Some(version) = node.attribute("codeSystemVersion") {
+        let position = usize::from(system.is_some());
+        coding
+            .children
+            .insert(position, Element::primitive("version", version));
+    }
+    Some(coding)
 }
 
 /// Builds a `coding` element from its parts.
@@ -125,13 +128,16 @@ pub fn coding_of(system: Option<&str>, code: &str, display: Option<&str>) -> Ele
 }
 
 /// Builds a CodeableConcept named `name` from a coded node, including its translations and
-/// `originalText`. A nullFlavor becomes a coding in the v3 NullFlavor system.
+/// `originalText`. A nullFlavor becomes an iso21090-nullFlavor extension.
 pub fn codeable_concept(name: &str, node: Node<'_, '_>) -> Option<Element> {
     let mut concept = Element::new(name);
     if let Some(main) = coding(node) {
         concept.push(main);
     } else if let Some(flavor) = node.attribute("nullFlavor") {
-        concept.push(null_flavor_coding(flavor));
+        concept.push(Element::extension(
+            "http://hl7.org/fhir/StructureDefinition/iso21090-nullFlavor",
+            Element::primitive("valueCode", flavor),
+        ));
     }
     for translation in hl7v3::xml::children(node, "translation") {
         concept.children.extend(coding(translation));

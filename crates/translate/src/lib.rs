@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 
 mod alerts;
+mod allergies;
 mod builder;
 pub mod datatypes;
 mod episodes;
@@ -14,6 +15,7 @@ mod errors;
 pub mod ids;
 mod output;
 mod parties;
+mod practitioners;
 
 use fhir::{BundleBuilder, OperationOutcome, OperationOutcomeIssue, Resource};
 
@@ -104,6 +106,7 @@ fn translate_message(
     match message.interaction() {
         Some(Interaction::Episodes) => episodes::translate(builder, message),
         Some(Interaction::Alerts) => alerts::translate(builder, message),
+        Some(Interaction::Intolerances) => allergies::translate(builder, message),
         _ => return Err(TranslateError::Unsupported(message.interaction_id.clone())),
     }
     Ok(())

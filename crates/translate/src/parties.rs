@@ -80,7 +80,8 @@ pub fn profile(url: &str) -> Element {
 
 fn gender_element(node: Node<'_, '_>) -> Option<Element> {
     let code = node.attribute("code")?;
-    let (fhir_gender, display) = gender(code)?;
+    let (fhir_gender, dutch) = gender(code)?;
+    let display = node.attribute("displayName").unwrap_or(dutch);
     Some(
         Element::primitive("gender", fhir_gender).with(code_specification(
             "http://hl7.org/fhir/v3/AdministrativeGender",
@@ -168,7 +169,7 @@ fn combine_families(families: Vec<Element>) -> Option<Element> {
     Some(first)
 }
 
-fn telecom(node: Node<'_, '_>) -> Option<Element> {
+pub fn telecom(node: Node<'_, '_>) -> Option<Element> {
     let value = node.attribute("value")?;
     let (system, rest) = match value.split_once(':') {
         Some(("tel", rest)) => ("phone", rest),
@@ -267,10 +268,13 @@ fn address_use_extensions(address_use: &str) -> Vec<Element> {
             Element::boolean("valueBoolean", true),
         ));
     }
-    out.push(Element::extension(
-        "http://hl7.org/fhir/StructureDefinition/iso21090-AD-use",
-        Element::primitive("valueCode", address_use),
-    ));
+    // FHIR `use` cannot tell an official (HP) or postal address apart, so the HL7v3 code travels along.
+    if matches!(address_use, "HP" | "PHYS" | "PST" | "HV") {
+        out.push(Element::extension(
+            "http://hl7.org/fhir/StructureDefinition/iso21090-AD-use",
+            Element::primitive("valueCode", address_use),
+        ));
+    }
     let (fhir_use, kind) = match address_use {
         "HP" | "PHYS" => (Some("home"), Some("physical")),
         "PST" => (None, Some("postal")),

@@ -77,12 +77,16 @@ fn unknown_code_system_becomes_urn_oid() {
 }
 
 #[test]
-fn null_flavor_code_becomes_coding() {
+fn null_flavor_code_becomes_extension() {
     let doc = roxmltree::Document::parse(
         r#"<value nullFlavor="UNK"><originalText>iets</originalText></value>"#,
     )
     .unwrap();
     let concept = codeable_concept("code", doc.root_element()).unwrap();
-    assert_eq!(concept.children[0].child_value("code"), Some("UNK"));
+    assert_eq!(
+        concept.children[0].url.as_deref(),
+        Some("http://hl7.org/fhir/StructureDefinition/iso21090-nullFlavor")
+    );
+    assert_eq!(concept.children[0].child_value("valueCode"), Some("UNK"));
     assert_eq!(concept.child_value("text"), Some("iets"));
 }

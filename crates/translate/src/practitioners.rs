@@ -1,0 +1,88 @@
+//! Practitioner and PractitionerRole resources from HL7v3 roles (`participantRole`,
+//! `assignedAuthor`, `assignedEntity`).
+
+use fhir::{Element, Resource};
+use hl7v3::xml::{child, children};
+use roxmltree::Node;
+
+use crate::builder::Builder;
+use crate::datatypes::{codeable_concept, identifier, reference};
+use crate::output::SearchMode;
+use crate::{ids, parties};
+
+/// The UZI person number root, preferred for Practitioner ids.
+const UZI_PERSON: &str = "2.16.528.1.1007.3.1";
+
+/// References to a practitioner and their role, with the practitioner's name.
+#[derive(Debug, Clone)]
+pub struct PractitionerRefs {
+    /// Reference to the Practitioner.
+    pub practitioner: String,
+    /// Reference to the PractitionerRole.
+    pub role: String,
+    /// The practitioner's name, for reference displays.
+    pub name: Option<String>,
+}
+
+/// Adds the Practitioner, PractitionerRole and Organization of a role element, or returns `None`
+/// when the role identifies no person.
+pub fn add(builder: &mut Builder<'_>, role: Node<'_, '_>) -> Option<PractitionerRefs> {
+    let person = child(role, "playingEntity").or_else(|| child(role, "assignedPerson"));
+    let id_node = children(role, "id")
+        .find(|i| i.attribute("root") == Some(UZI_PERSON))
+        .or_else(|| child(role, "id"))?;
+    let id = ids::from_ii(
+        id_node.attribute("root").unwrap_or_default(),
+        id_node.attribute("extension"),
+    );
+    let name = person
+        .and_then(|p| child(p, "name"))
+        .and_then(parties::human_name);
+    let display = name
+        .as_ref()
+        .and_then(|n| n.child_value("text"))
+        .map(str::to_owned);
+    let telecoms: Vec<Element> = children(role, "telecom")
+        .filter_map(parties::telecom)
+        .collect();
+    let practitioner = Element::new("Practitioner")
+        .with(Element::primitive("id", id.clone()))
+        .with(parties::profile(
+            "http://fhir.nl/fhir/StructureDefinition/nl-core-practitioner",
+        ))
+        .with_opt(identifier(id_node))
+        .with_opt(name)
+        .with_all(telecoms.clone())
+        .with_all(children(role, "addr").filter_map(parties::address));
+    let practitioner_ref =
+        builder.add_once(Resource::from_element(practitioner), SearchMode::Include);
+    let organization = child(role, "scopingEntity")
+        .or_else(|| child(role, "representedOrganization"))
+        .filter(|o| child(*o, "id").is_some())
+        .map(|o| builder.organization(o));
+    let specialty = person
+        .and_then(|p| child(p, "code"))
+        .or_else(|| child(role, "code"))
+        .and_then(|c| codeable_concept("specialty", c));
+    let role_element = Element::new("PractitionerRole")
+        .with(Element::primitive("id", format!("{id}-role")))
+        .with(parties::profile(
+            "http://fhir.nl/fhir/StructureDefinition/nl-core-practitionerrole",
+        ))
+        .with(reference(
+            "practitioner",
+            &practitioner_ref,
+            display.as_deref(),
+        ))
+        .with_opt(
+            organization.map(|(target, name)| reference("organization", &target, name.as_deref())),
+        )
+        .with_opt(specialty)
+        .with_all(telecoms);
+    let role_ref = builder.add_once(Resource::from_element(role_element), SearchMode::Include);
+    Some(PractitionerRefs {
+        practitioner: practitioner_ref,
+        role: role_ref,
+        name: display,
+    })
+}
