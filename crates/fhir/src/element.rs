@@ -109,6 +109,13 @@ impl Element {
         self
     }
 
+    /// Inserts a child before the existing children and returns the element (builder style).
+    #[must_use]
+    pub fn with_first(mut self, child: Element) -> Self {
+        self.children.insert(0, child);
+        self
+    }
+
     /// Appends a child if present and returns the element (builder style).
     #[must_use]
     pub fn with_opt(mut self, child: Option<Element>) -> Self {

@@ -10,6 +10,7 @@ mod alerts;
 mod allergies;
 mod builder;
 pub mod datatypes;
+mod encounters;
 mod episodes;
 mod errors;
 pub mod ids;
@@ -105,6 +106,7 @@ fn translate_message(
     use hl7v3::Interaction;
     match message.interaction() {
         Some(Interaction::Episodes) => episodes::translate(builder, message),
+        Some(Interaction::Encounters) => encounters::translate(builder, message),
         Some(Interaction::Alerts) => alerts::translate(builder, message),
         Some(Interaction::Intolerances) => allergies::translate(builder, message),
         _ => return Err(TranslateError::Unsupported(message.interaction_id.clone())),

@@ -111,6 +111,7 @@ pub fn human_name(name: Node<'_, '_>) -> Option<Element> {
         ["BR", "SP"] => "NL4",
         _ => "UNK",
     };
+    let has_given = parts.iter().any(|p| p.tag_name().name() == "given");
     let full_text: Vec<String> = parts
         .iter()
         .map(|p| text(*p))
@@ -121,7 +122,7 @@ pub fn human_name(name: Node<'_, '_>) -> Option<Element> {
             "http://hl7.org/fhir/StructureDefinition/humanname-assembly-order",
             Element::primitive("valueCode", order),
         ))
-        .with(Element::primitive("text", full_text.join(" ")));
+        .with_opt(has_given.then(|| Element::primitive("text", full_text.join(" "))));
     let families: Vec<Element> = parts
         .iter()
         .filter(|p| p.tag_name().name() == "family")

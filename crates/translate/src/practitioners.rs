@@ -22,6 +22,8 @@ pub struct PractitionerRefs {
     pub role: String,
     /// The practitioner's name, for reference displays.
     pub name: Option<String>,
+    /// The role's display: name, role and organization joined by ` || `.
+    pub role_display: String,
 }
 
 /// Adds the Practitioner, PractitionerRole and Organization of a role element, or returns `None`
@@ -38,10 +40,7 @@ pub fn add(builder: &mut Builder<'_>, role: Node<'_, '_>) -> Option<Practitioner
     let name = person
         .and_then(|p| child(p, "name"))
         .and_then(parties::human_name);
-    let display = name
-        .as_ref()
-        .and_then(|n| n.child_value("text"))
-        .map(str::to_owned);
+    let display = name.as_ref().and_then(name_display);
     let telecoms: Vec<Element> = children(role, "telecom")
         .filter_map(parties::telecom)
         .collect();
@@ -75,14 +74,43 @@ pub fn add(builder: &mut Builder<'_>, role: Node<'_, '_>) -> Option<Practitioner
             display.as_deref(),
         ))
         .with_opt(
-            organization.map(|(target, name)| reference("organization", &target, name.as_deref())),
+            organization
+                .clone()
+                .map(|(target, name)| reference("organization", &target, name.as_deref())),
         )
-        .with_opt(specialty)
+        .with_opt(specialty.clone())
         .with_all(telecoms);
+    let role_display = [
+        display.clone(),
+        specialty
+            .as_ref()
+            .and_then(|s| s.child("coding"))
+            .and_then(|c| c.child_value("display"))
+            .map(str::to_owned),
+        organization.as_ref().and_then(|(_, name)| name.clone()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" || ");
     let role_ref = builder.add_once(Resource::from_element(role_element), SearchMode::Include);
     Some(PractitionerRefs {
         practitioner: practitioner_ref,
         role: role_ref,
         name: display,
+        role_display,
     })
+}
+
+/// Returns a HumanName's text, or its given and family names joined by spaces.
+pub fn name_display(name: &Element) -> Option<String> {
+    if let Some(text) = name.child_value("text") {
+        return Some(text.to_owned());
+    }
+    let parts: Vec<&str> = name
+        .children_named("given")
+        .chain(name.children_named("family"))
+        .filter_map(|part| part.value.as_deref())
+        .collect();
+    (!parts.is_empty()).then(|| parts.join(" "))
 }
