@@ -14,6 +14,10 @@ pub struct Builder<'c> {
     output: Output,
     patient: Option<(String, Option<String>)>,
     patient_resource: Resource,
+    /// Encounters translated so far, by `root|extension`: their reference and display.
+    pub encounters: std::collections::HashMap<String, (String, String)>,
+    /// The search mode of encounters: context (include) when the answer also has a journal.
+    pub encounter_mode: SearchMode,
     /// Issues collected from the answers.
     pub issues: Vec<OperationOutcomeIssue>,
 }
@@ -35,6 +39,8 @@ impl<'c> Builder<'c> {
             patient: None,
             patient_resource: parties::patient(&ctx.patient_id, richest),
             issues: Vec::new(),
+            encounters: std::collections::HashMap::new(),
+            encounter_mode: SearchMode::Match,
         }
     }
 
@@ -116,12 +122,23 @@ impl<'c> Builder<'c> {
     }
 
     /// Ends the translation: matches first (in source order), then included resources.
+    ///
+    /// Without any match the result is empty, and encounters included as context are dropped when no
+    /// match refers to them.
     pub fn finish(self) -> Translation {
-        let (matches, includes): (Vec<_>, Vec<_>) = self
+        let (matches, mut includes): (Vec<_>, Vec<_>) = self
             .output
             .entries
             .into_iter()
             .partition(|(_, mode)| *mode == SearchMode::Match);
+        if matches.is_empty() {
+            includes.clear();
+        }
+        let referenced = referenced_targets(matches.iter().map(|(r, _)| &r.element));
+        includes.retain(|(resource, _)| {
+            resource.resource_type() != "Encounter"
+                || referenced.contains(&format!("Encounter/{}", resource.id().unwrap_or_default()))
+        });
         let (resources, modes) = matches.into_iter().chain(includes).unzip();
         Translation {
             resources,
@@ -129,4 +146,21 @@ impl<'c> Builder<'c> {
             issues: self.issues,
         }
     }
+}
+
+/// Collects every `reference` value below the given elements.
+fn referenced_targets<'a>(
+    elements: impl Iterator<Item = &'a fhir::Element>,
+) -> std::collections::HashSet<String> {
+    let mut found = std::collections::HashSet::new();
+    let mut stack: Vec<&fhir::Element> = elements.collect();
+    while let Some(element) = stack.pop() {
+        if element.name == "reference"
+            && let Some(value) = &element.value
+        {
+            found.insert(value.clone());
+        }
+        stack.extend(element.children.iter());
+    }
+    found
 }

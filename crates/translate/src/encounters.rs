@@ -16,7 +16,8 @@ pub fn translate(builder: &mut Builder<'_>, message: &Message<'_, '_>) {
         builder.author_organization(message);
         for encounter_node in children(organizer, "component").filter_map(|c| child(c, "encounter"))
         {
-            encounter(builder, encounter_node, SearchMode::Match);
+            let mode = builder.encounter_mode;
+            encounter(builder, encounter_node, mode);
         }
     }
 }
@@ -73,8 +74,23 @@ pub fn encounter(
         .with_opt(
             provider.map(|(target, name)| reference("serviceProvider", &target, name.as_deref())),
         );
-    let display = start.unwrap_or_default();
-    (builder.add(Resource::from_element(element), mode), display)
+    let kind = code
+        .and_then(|c| c.attribute("displayName"))
+        .unwrap_or("contact");
+    let mut display = format!("Contact: {kind}");
+    if let Some(name) = refs.as_ref().and_then(|r| r.name.as_deref()) {
+        display.push_str(&format!(" met {name}"));
+    }
+    if let Some(date) = start.as_deref().and_then(dutch_date) {
+        display.push_str(&format!(" op {date}"));
+    }
+    let reference = builder.add(Resource::from_element(element), mode);
+    if let Some(key) = children(node, "id").next().map(id_key) {
+        builder
+            .encounters
+            .insert(key, (reference.clone(), display.clone()));
+    }
+    (reference, display)
 }
 
 /// Encounter.class is always ambulatory for GP contacts; the NHG table 14 code is kept alongside.
@@ -118,4 +134,19 @@ fn episode_references(node: Node<'_, '_>) -> Vec<Element> {
             )
         })
         .collect()
+}
+
+/// Returns the lookup key of an HL7v3 id element (`root|extension`).
+pub fn id_key(id: Node<'_, '_>) -> String {
+    format!(
+        "{}|{}",
+        id.attribute("root").unwrap_or_default(),
+        id.attribute("extension").unwrap_or_default()
+    )
+}
+
+/// Formats the date part of a FHIR date or dateTime as `dd-mm-yyyy`.
+fn dutch_date(value: &str) -> Option<String> {
+    let (year, month, day) = (value.get(0..4)?, value.get(5..7)?, value.get(8..10)?);
+    Some(format!("{day}-{month}-{year}"))
 }

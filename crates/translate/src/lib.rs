@@ -14,6 +14,7 @@ mod encounters;
 mod episodes;
 mod errors;
 pub mod ids;
+mod journal;
 mod output;
 mod parties;
 mod practitioners;
@@ -89,7 +90,19 @@ pub fn translate(xml: &str, ctx: &Context) -> Result<Translation, TranslateError
     let doc = hl7v3::read::parse(xml)?;
     let messages = hl7v3::read::messages(&doc)?;
     let mut builder = Builder::new(ctx, &messages);
-    for message in &messages {
+    let is_journal =
+        |m: &&hl7v3::read::Message<'_, '_>| m.interaction() == Some(hl7v3::Interaction::Journal);
+    if messages.iter().any(|m| is_journal(&m)) {
+        builder.encounter_mode = SearchMode::Include;
+    }
+    // Encounters go first, so that journal entries can refer to them whatever the batch order.
+    let is_encounters =
+        |m: &&hl7v3::read::Message<'_, '_>| m.interaction() == Some(hl7v3::Interaction::Encounters);
+    let ordered = messages
+        .iter()
+        .filter(is_encounters)
+        .chain(messages.iter().filter(|m| !is_encounters(m)));
+    for message in ordered {
         builder.issues.extend(errors::issues(message));
         if message.query_response_code.as_deref() == Some("NF") || message.subjects().is_empty() {
             continue;
@@ -107,6 +120,7 @@ fn translate_message(
     match message.interaction() {
         Some(Interaction::Episodes) => episodes::translate(builder, message),
         Some(Interaction::Encounters) => encounters::translate(builder, message),
+        Some(Interaction::Journal) => journal::translate(builder, message),
         Some(Interaction::Alerts) => alerts::translate(builder, message),
         Some(Interaction::Intolerances) => allergies::translate(builder, message),
         _ => return Err(TranslateError::Unsupported(message.interaction_id.clone())),

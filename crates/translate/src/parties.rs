@@ -194,9 +194,18 @@ pub fn telecom(node: Node<'_, '_>) -> Option<Element> {
             display,
         )))
     });
+    let mut system_element = Element::primitive("system", system);
+    // Dutch mobile numbers start with 06 (or +316), which the zib records as a mobile phone.
+    if system == "phone" && (rest.starts_with("06") || rest.starts_with("+316")) {
+        system_element.push(code_specification(
+            "http://hl7.org/fhir/v3/AddressUse",
+            "MC",
+            "Mobiele telefoon",
+        ));
+    }
     Some(
         Element::new("telecom")
-            .with(Element::primitive("system", system))
+            .with(system_element)
             .with(Element::primitive("value", rest))
             .with_opt(usage),
     )
@@ -309,6 +318,7 @@ pub fn organization(id: &str, node: Node<'_, '_>) -> Resource {
         .with_all(children(node, "id").filter_map(identifier))
         .with_opt(
             child(node, "name")
+                .or_else(|| child(node, "desc"))
                 .map(text)
                 .filter(|n| !n.is_empty())
                 .map(|n| Element::primitive("name", n)),

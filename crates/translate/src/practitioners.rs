@@ -29,6 +29,7 @@ pub struct PractitionerRefs {
 /// Adds the Practitioner, PractitionerRole and Organization of a role element, or returns `None`
 /// when the role identifies no person.
 pub fn add(builder: &mut Builder<'_>, role: Node<'_, '_>) -> Option<PractitionerRefs> {
+    let role = richest_description(role);
     let person = child(role, "playingEntity").or_else(|| child(role, "assignedPerson"));
     let id_node = children(role, "id")
         .find(|i| i.attribute("root") == Some(UZI_PERSON))
@@ -59,12 +60,20 @@ pub fn add(builder: &mut Builder<'_>, role: Node<'_, '_>) -> Option<Practitioner
         .or_else(|| child(role, "representedOrganization"))
         .filter(|o| child(*o, "id").is_some())
         .map(|o| builder.organization(o));
-    let specialty = person
+    let role_code = person
         .and_then(|p| child(p, "code"))
-        .or_else(|| child(role, "code"))
-        .and_then(|c| codeable_concept("specialty", c));
+        .or_else(|| child(role, "code"));
+    let role_code_display = role_code
+        .and_then(|c| c.attribute("displayName"))
+        .map(str::to_owned);
+    let specialty = role_code
+        .and_then(|c| codeable_concept("specialty", c))
+        .map(with_role_display);
     let role_element = Element::new("PractitionerRole")
-        .with(Element::primitive("id", format!("{id}-role")))
+        .with(Element::primitive(
+            "id",
+            role_id(&id, organization.as_ref().map(|(r, _)| r.as_str())),
+        ))
         .with(parties::profile(
             "http://fhir.nl/fhir/StructureDefinition/nl-core-practitionerrole",
         ))
@@ -82,11 +91,7 @@ pub fn add(builder: &mut Builder<'_>, role: Node<'_, '_>) -> Option<Practitioner
         .with_all(telecoms);
     let role_display = [
         display.clone(),
-        specialty
-            .as_ref()
-            .and_then(|s| s.child("coding"))
-            .and_then(|c| c.child_value("display"))
-            .map(str::to_owned),
+        role_code_display,
         organization.as_ref().and_then(|(_, name)| name.clone()),
     ]
     .into_iter()
@@ -113,4 +118,52 @@ pub fn name_display(name: &Element) -> Option<String> {
         .filter_map(|part| part.value.as_deref())
         .collect();
     (!parts.is_empty()).then(|| parts.join(" "))
+}
+
+/// Returns the most detailed element in the document that describes the same person (same tag
+/// and same first id), because answers often repeat a role with only its id.
+fn richest_description<'a, 'i>(role: Node<'a, 'i>) -> Node<'a, 'i> {
+    let Some(id) = child(role, "id") else {
+        return role;
+    };
+    let same_id = |candidate: &Node<'_, '_>| {
+        child(*candidate, "id").is_some_and(|other| {
+            other.attribute("root") == id.attribute("root")
+                && other.attribute("extension") == id.attribute("extension")
+        })
+    };
+    role.document()
+        .descendants()
+        .filter(|n| n.is_element() && n.tag_name().name() == role.tag_name().name())
+        .filter(same_id)
+        .max_by_key(|n| n.descendants().count())
+        .unwrap_or(role)
+}
+
+/// Adds the display of well-known UZI role codes when the source left it out.
+fn with_role_display(mut specialty: Element) -> Element {
+    if let Some(coding) = specialty.children.iter_mut().find(|c| c.name == "coding")
+        && coding.child("display").is_none()
+    {
+        let display = match coding.child_value("code") {
+            Some("01.015") => Some("Huisarts"),
+            Some("01.004") => Some("Apotheekhoudende huisarts"),
+            Some("17.000") => Some("Apotheker"),
+            _ => None,
+        };
+        coding
+            .children
+            .extend(display.map(|d| Element::primitive("display", d)));
+    }
+    specialty
+}
+
+/// Returns the PractitionerRole id: one role per practitioner and organization.
+fn role_id(practitioner_id: &str, organization: Option<&str>) -> String {
+    match organization.and_then(|r| r.rsplit('/').next()) {
+        Some(organization_id) => {
+            ids::from_ii(&format!("{practitioner_id}-role"), Some(organization_id))
+        }
+        None => format!("{practitioner_id}-role"),
+    }
 }
