@@ -15,6 +15,7 @@ mod episodes;
 mod errors;
 pub mod ids;
 mod journal;
+mod observations;
 mod output;
 mod parties;
 mod practitioners;
@@ -121,6 +122,12 @@ fn translate_message(
         Some(Interaction::Episodes) => episodes::translate(builder, message),
         Some(Interaction::Encounters) => encounters::translate(builder, message),
         Some(Interaction::Journal) => journal::translate(builder, message),
+        Some(Interaction::Lab) => {
+            observations::translate(builder, message, observations::Kind::Lab)
+        }
+        Some(Interaction::Measurements) => {
+            observations::translate(builder, message, observations::Kind::Measurement);
+        }
         Some(Interaction::Alerts) => alerts::translate(builder, message),
         Some(Interaction::Intolerances) => allergies::translate(builder, message),
         _ => return Err(TranslateError::Unsupported(message.interaction_id.clone())),

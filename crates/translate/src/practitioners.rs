@@ -80,7 +80,7 @@ pub fn add(builder: &mut Builder<'_>, role: Node<'_, '_>) -> Option<Practitioner
         .with(reference(
             "practitioner",
             &practitioner_ref,
-            display.as_deref(),
+            display.as_deref().or(responsible_fallback(role)),
         ))
         .with_opt(
             organization
@@ -166,4 +166,10 @@ fn role_id(practitioner_id: &str, organization: Option<&str>) -> String {
         }
         None => format!("{practitioner_id}-role"),
     }
+}
+
+/// Returns "Responsible Party" for an unnamed responsible participant (`participant typeCode="RESP"`).
+fn responsible_fallback(role: Node<'_, '_>) -> Option<&'static str> {
+    let responsible = role.parent_element().and_then(|p| p.attribute("typeCode")) == Some("RESP");
+    responsible.then_some("Responsible Party")
 }
