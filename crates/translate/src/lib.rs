@@ -15,6 +15,7 @@ mod episodes;
 mod errors;
 pub mod ids;
 mod journal;
+mod medication;
 mod observations;
 mod output;
 mod parties;
@@ -128,6 +129,7 @@ fn translate_message(
         Some(Interaction::Measurements) => {
             observations::translate(builder, message, observations::Kind::Measurement);
         }
+        Some(Interaction::MedicationAgreements) => medication::translate(builder, message),
         Some(Interaction::Alerts) => alerts::translate(builder, message),
         Some(Interaction::Intolerances) => allergies::translate(builder, message),
         _ => return Err(TranslateError::Unsupported(message.interaction_id.clone())),

@@ -1,0 +1,263 @@
+//! Medication agreements (`QUMA_IN991203NL02`, MP 9.0.7) to zib-MedicationAgreement
+//! MedicationRequest and zib-Product Medication.
+
+use fhir::{Element, Resource};
+use hl7v3::read::Message;
+use hl7v3::xml::{child, children, elements, has_template, path, text};
+use roxmltree::Node;
+
+use crate::builder::Builder;
+use crate::datatypes::{codeable_concept, coding, coding_of, identifier, reference, ts_of};
+use crate::output::SearchMode;
+use crate::{ids, parties, practitioners};
+
+const TREATMENT_TEMPLATE: &str = "2.16.840.1.113883.2.4.3.11.60.20.77.10.9084";
+const DOSAGE_TEMPLATE: &str = "2.16.840.1.113883.2.4.3.11.60.20.77.10.9149";
+
+/// Translates every medication agreement of a medication answer.
+pub fn translate(builder: &mut Builder<'_>, message: &Message<'_, '_>) {
+    for organizer in message.subjects() {
+        for agreement in
+            children(organizer, "component").filter_map(|c| child(c, "substanceAdministration"))
+        {
+            let resource = medication_request(builder, agreement);
+            builder.add(resource, SearchMode::Match);
+        }
+    }
+}
+
+fn medication_request(builder: &mut Builder<'_>, node: Node<'_, '_>) -> Resource {
+    let (patient, patient_name) = builder.patient();
+    let product = path(
+        node,
+        &[
+            "consumable",
+            "manufacturedProduct",
+            "manufacturedMaterial",
+            "code",
+        ],
+    );
+    let medication = product.map(|code| {
+        let display = code
+            .attribute("displayName")
+            .or_else(|| child(code, "originalText").map(|_| ""))
+            .unwrap_or_default()
+            .to_owned();
+        (builder.add(medication(code), SearchMode::Include), display)
+    });
+    let author = child(node, "author");
+    let requester = author
+        .and_then(|a| child(a, "assignedAuthor"))
+        .and_then(|role| practitioners::add(builder, role))
+        .map(|r| {
+            let role = Element::extension(
+                "http://nictiz.nl/fhir/StructureDefinition/practitionerrole-reference",
+                reference("valueReference", &r.role, Some(&r.role_display)),
+            );
+            Element::new("requester")
+                .with(reference("agent", &r.practitioner, r.name.as_deref()).with_first(role))
+        });
+    let description = child(node, "text").map(text).filter(|t| !t.is_empty());
+    let dosages: Vec<Element> = children(node, "entryRelationship")
+        .filter(|r| {
+            child(*r, "substanceAdministration").is_some_and(|s| has_template(s, DOSAGE_TEMPLATE))
+        })
+        .map(|r| dosage(r, node, description.as_deref()))
+        .collect();
+    let element = Element::new("MedicationRequest")
+        .with(Element::primitive(
+            "id",
+            ids::of_node(node).unwrap_or_else(|| ids::from_text(&text(node))),
+        ))
+        .with(parties::profile(
+            "http://nictiz.nl/fhir/StructureDefinition/zib-MedicationAgreement",
+        ))
+        .with_opt(period_of_use(child(node, "effectiveTime")))
+        .with_all(treatment(node))
+        .with_all(children(node, "id").filter_map(identifier))
+        .with(Element::primitive("intent", "order"))
+        .with(category(child(node, "code")))
+        .with_opt(
+            medication
+                .map(|(target, display)| reference("medicationReference", &target, Some(&display))),
+        )
+        .with(reference("subject", &patient, patient_name.as_deref()))
+        .with_opt(
+            ts_of(author.and_then(|a| child(a, "time")))
+                .map(|t| Element::primitive("authoredOn", t.to_date_time())),
+        )
+        .with_opt(requester)
+        .with_all(dosages);
+    Resource::from_element(element)
+}
+
+fn period_of_use(effective: Option<Node<'_, '_>>) -> Option<Element> {
+    let effective = effective?;
+    let period = Element::new("valuePeriod")
+        .with_opt(ts_of(child(effective, "low")).map(|t| Element::primitive("start", t.as_str())))
+        .with_opt(ts_of(child(effective, "high")).map(|t| Element::primitive("end", t.as_str())));
+    (!period.children.is_empty()).then(|| {
+        Element::extension(
+            "http://nictiz.nl/fhir/StructureDefinition/zib-Medication-PeriodOfUse",
+            period,
+        )
+    })
+}
+
+fn treatment(node: Node<'_, '_>) -> Vec<Element> {
+    children(node, "entryRelationship")
+        .filter_map(|r| child(r, "procedure"))
+        .filter(|p| has_template(*p, TREATMENT_TEMPLATE))
+        .filter_map(|p| child(p, "id"))
+        .filter_map(|id| {
+            let value = Element::new("valueIdentifier")
+                .with(Element::primitive(
+                    "system",
+                    format!("urn:oid:{}", id.attribute("root")?),
+                ))
+                .with(Element::primitive("value", id.attribute("extension")?));
+            Some(Element::extension(
+                "http://nictiz.nl/fhir/StructureDefinition/zib-Medication-MedicationTreatment",
+                value,
+            ))
+        })
+        .collect()
+}
+
+fn category(code: Option<Node<'_, '_>>) -> Element {
+    Element::new("category")
+        .with(coding_of(
+            Some("http://snomed.info/sct"),
+            "16076005",
+            Some("Prescription (procedure)"),
+        ))
+        .with_opt(
+            code.and_then(|c| c.attribute("displayName"))
+                .map(|d| Element::primitive("text", d)),
+        )
+}
+
+/// Builds the zib-Product Medication of a product code (with its translations).
+fn medication(code: Node<'_, '_>) -> Resource {
+    let id = match (code.attribute("codeSystem"), code.attribute("code")) {
+        (Some(system), Some(value)) => ids::from_ii(system, Some(value)),
+        _ => ids::from_text(&text(code)),
+    };
+    let mut main = coding(code);
+    if let Some(main) = main.as_mut() {
+        main.push(Element::boolean("userSelected", true));
+    }
+    let concept = Element::new("code")
+        .with_opt(main)
+        .with_all(hl7v3::xml::children(code, "translation").filter_map(coding))
+        .with_opt(
+            code.attribute("displayName")
+                .map(str::to_owned)
+                .or_else(|| child(code, "originalText").map(text))
+                .map(|d| Element::primitive("text", d)),
+        );
+    let element = Element::new("Medication")
+        .with(Element::primitive("id", id))
+        .with(parties::profile(
+            "http://nictiz.nl/fhir/StructureDefinition/zib-Product",
+        ))
+        .with(concept);
+    Resource::from_element(element)
+}
+
+fn dosage(
+    relationship: Node<'_, '_>,
+    agreement: Node<'_, '_>,
+    description: Option<&str>,
+) -> Element {
+    let node = child(relationship, "substanceAdministration");
+    let sequence = child(relationship, "sequenceNumber")
+        .and_then(|s| s.attribute("value"))
+        .and_then(|v| v.parse().ok());
+    let as_needed = node
+        .and_then(|n| path(n, &["precondition", "criterion", "code"]))
+        .and_then(|c| codeable_concept("asNeededCodeableConcept", c));
+    Element::new("dosageInstruction")
+        .with_opt(sequence.map(|s| Element::integer("sequence", s)))
+        .with_opt(description.map(|d| Element::primitive("text", d)))
+        .with_opt(node.and_then(timing))
+        .with_opt(as_needed)
+        .with_opt(child(agreement, "routeCode").and_then(|r| codeable_concept("route", r)))
+        .with_opt(node.and_then(|n| child(n, "doseQuantity")).and_then(dose))
+}
+
+fn timing(node: Node<'_, '_>) -> Option<Element> {
+    let effective =
+        children(node, "effectiveTime").find(|e| hl7v3::xml::xsi_type(*e) == Some("PIVL_TS"))?;
+    let frequency = child(effective, "frequency");
+    let mut repeat = Element::new("repeat");
+    if let Some(frequency) = frequency {
+        let count = child(frequency, "numerator").and_then(|n| n.attribute("value"));
+        let denominator = child(frequency, "denominator");
+        repeat.children.extend(
+            count
+                .and_then(|c| c.parse().ok())
+                .map(|c| Element::integer("frequency", c)),
+        );
+        repeat.children.extend(
+            denominator
+                .and_then(|d| d.attribute("value"))
+                .map(|v| Element::decimal("period", v)),
+        );
+        repeat.children.extend(
+            denominator
+                .and_then(|d| d.attribute("unit"))
+                .map(|u| Element::primitive("periodUnit", u)),
+        );
+    } else if let Some(period) = child(effective, "period") {
+        repeat
+            .children
+            .extend(Some(Element::integer("frequency", 1)));
+        repeat.children.extend(
+            period
+                .attribute("value")
+                .map(|v| Element::decimal("period", v)),
+        );
+        repeat.children.extend(
+            period
+                .attribute("unit")
+                .map(|u| Element::primitive("periodUnit", u)),
+        );
+    }
+    (!repeat.children.is_empty()).then(|| Element::new("timing").with(repeat))
+}
+
+/// Builds doseQuantity (a `center` value) or doseRange (`low`/`high`) in the G-Standaard unit.
+fn dose(node: Node<'_, '_>) -> Option<Element> {
+    if let Some(center) = child(node, "center") {
+        return dose_quantity("doseQuantity", center);
+    }
+    let range = Element::new("doseRange")
+        .with_opt(child(node, "low").and_then(|l| dose_quantity("low", l)))
+        .with_opt(child(node, "high").and_then(|h| dose_quantity("high", h)));
+    (!range.children.is_empty()).then_some(range)
+}
+
+fn dose_quantity(name: &str, node: Node<'_, '_>) -> Option<Element> {
+    let translation = elements(node).find(|t| t.tag_name().name() == "translation");
+    let value = translation
+        .and_then(|t| t.attribute("value"))
+        .or_else(|| node.attribute("value"))?;
+    let quantity = Element::new(name).with(Element::decimal("value", value));
+    Some(match translation {
+        Some(t) => quantity
+            .with_opt(
+                t.attribute("displayName")
+                    .map(|d| Element::primitive("unit", d)),
+            )
+            .with_opt(
+                t.attribute("codeSystem")
+                    .map(|s| Element::primitive("system", format!("urn:oid:{s}"))),
+            )
+            .with_opt(t.attribute("code").map(|c| Element::primitive("code", c))),
+        None => quantity.with_opt(
+            node.attribute("unit")
+                .map(|u| Element::primitive("unit", u)),
+        ),
+    })
+}
