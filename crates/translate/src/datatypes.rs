@@ -55,8 +55,8 @@ const CODE_SYSTEMS: &[(&str, &str)] = &[
     ),
     ("1.0.3166.1.2.2", "urn:iso:std:iso:3166"),
     (
-        "2.16.840.1.113883.2.4.4.30.25",
-        "https://referentiemodel.nhg.org/tabellen/nhg-tabel-25-gebruiksvoorschrift",
+        "2.16.840.1.113883.2.4.4.5",
+        "https://referentiemodel.nhg.org/tabellen/nhg-tabel-25-gebruiksvoorschrift#aanvullend-numeriek",
     ),
 ];
 

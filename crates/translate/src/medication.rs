@@ -74,6 +74,7 @@ fn medication_request(builder: &mut Builder<'_>, node: Node<'_, '_>) -> Resource
         ))
         .with_opt(period_of_use(child(node, "effectiveTime")))
         .with_all(treatment(node))
+        .with_all(crate::datatypes::episode_contexts(node))
         .with_all(children(node, "id").filter_map(identifier))
         .with(Element::primitive("intent", "order"))
         .with(category(child(node, "code")))
@@ -82,9 +83,10 @@ fn medication_request(builder: &mut Builder<'_>, node: Node<'_, '_>) -> Resource
                 .map(|(target, display)| reference("medicationReference", &target, Some(&display))),
         )
         .with(reference("subject", &patient, patient_name.as_deref()))
+        .with_opt(crate::observations::context(builder, node))
         .with_opt(
             ts_of(author.and_then(|a| child(a, "time")))
-                .map(|t| Element::primitive("authoredOn", t.to_date_time())),
+                .map(|t| Element::primitive("authoredOn", t.as_str())),
         )
         .with_opt(requester)
         .with_all(dosages);

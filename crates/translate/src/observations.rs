@@ -126,7 +126,7 @@ fn lab_category() -> Element {
 }
 
 /// Returns the encounter reference (real when translated, else logical) named `context`.
-fn context(builder: &Builder<'_>, node: Node<'_, '_>) -> Option<Element> {
+pub fn context(builder: &Builder<'_>, node: Node<'_, '_>) -> Option<Element> {
     let id = children(node, "entryRelationship")
         .filter_map(|r| child(r, "encounter"))
         .find_map(|e| child(e, "id"))?;

@@ -53,7 +53,8 @@ pub fn add(builder: &mut Builder<'_>, role: Node<'_, '_>) -> Option<Practitioner
         .with_opt(identifier(id_node))
         .with_opt(name)
         .with_all(telecoms.clone())
-        .with_all(children(role, "addr").filter_map(parties::address));
+        .with_all(children(role, "addr").filter_map(parties::address))
+        .with_all(organization_addresses(role));
     let practitioner_ref =
         builder.add_once(Resource::from_element(practitioner), SearchMode::Include);
     let organization = child(role, "scopingEntity")
@@ -172,4 +173,13 @@ fn role_id(practitioner_id: &str, organization: Option<&str>) -> String {
 fn responsible_fallback(role: Node<'_, '_>) -> Option<&'static str> {
     let responsible = role.parent_element().and_then(|p| p.attribute("typeCode")) == Some("RESP");
     responsible.then_some("Responsible Party")
+}
+
+/// The addresses of the role's organization, which the Nictiz conversion also lists on the Practitioner.
+fn organization_addresses(role: Node<'_, '_>) -> Vec<Element> {
+    child(role, "representedOrganization")
+        .into_iter()
+        .flat_map(|o| children(o, "addr"))
+        .filter_map(parties::address)
+        .collect()
 }
