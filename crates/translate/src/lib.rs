@@ -136,3 +136,6 @@ fn translate_message(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests;

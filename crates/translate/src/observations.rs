@@ -11,7 +11,7 @@ use crate::datatypes::{
     code_specification, codeable_concept, coding_of, episode_contexts, identifier, reference, ts_of,
 };
 use crate::output::SearchMode;
-use crate::{ids, parties, practitioners};
+use crate::{ids, practitioners};
 
 /// Which of the two Observation profiles to produce.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
