@@ -3,7 +3,7 @@
 use common::Bsn;
 use time::Date;
 
-/// A person as the demo prints and the availability check sees them.
+/// A person as the demo prints them and the availability check reads them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DemoPerson {
     /// The person's BSN (masked in `Debug`).

@@ -1,7 +1,7 @@
 //! The clinical content of the demo records. Dates are days before the day of generation.
 //!
-//! NOTE: the NHG table 45 code 2307 for HbA1c and the LOINC letter types are from memory of the
-//! code systems, not from a checked table; the other codes appear in the Nictiz Ketenzorg examples.
+//! NOTE: the NHG table 45 code 2307 for HbA1c and the LOINC letter types were not checked against
+//! the code system tables. The other codes appear in the Nictiz Ketenzorg examples.
 
 use time::Date;
 
@@ -67,7 +67,7 @@ const RADIOLOGY_REPORT: (&str, &str) = ("18748-4", "Diagnostic imaging study");
 /// Days before today of the control visits that make the two-year charts.
 const CONTROL_VISITS: [i64; 9] = [700, 610, 520, 430, 340, 250, 160, 70, 10];
 
-/// A record with data in every category: diabetes and hypertension follow-up over two years.
+/// Builds a record with data in every category: diabetes and hypertension follow-up over two years.
 pub(super) fn full(today: Date, prefix: &'static str) -> ClinicalData {
     let mut r = RecordBuilder::new(today, prefix);
 
@@ -274,7 +274,7 @@ pub(super) fn full(today: Date, prefix: &'static str) -> ClinicalData {
     r.finish()
 }
 
-/// A 15-year-old with a little data, whom the gateway must refuse (patients under 16).
+/// Builds the record of a 15-year-old with a little data, whom the gateway must refuse (patients under 16).
 pub(super) fn teenager(today: Date) -> ClinicalData {
     let mut r = RecordBuilder::new(today, "sem");
     let asthma = r.episode("Astma", ("R96", "Astma"), 900, None, false);
@@ -314,7 +314,7 @@ pub(super) fn teenager(today: Date) -> ClinicalData {
     r.finish()
 }
 
-/// An elderly patient known only at the second practice.
+/// Builds the record of an elderly patient known only at the second practice.
 pub(super) fn elderly(today: Date) -> ClinicalData {
     let mut r = RecordBuilder::new(today, "karel");
     let hypertension = r.episode(
@@ -371,7 +371,7 @@ pub(super) fn elderly(today: Date) -> ClinicalData {
     r.finish()
 }
 
-/// The older record of a patient who moved from the first to the second practice.
+/// Builds the older record of a patient who moved from the first to the second practice.
 pub(super) fn moved_away(today: Date) -> ClinicalData {
     let mut r = RecordBuilder::new(today, "fatima-linde");
     let hay_fever = r.episode(
@@ -398,7 +398,7 @@ pub(super) fn moved_away(today: Date) -> ClinicalData {
     r.finish()
 }
 
-/// The newer record of the same patient at the second practice.
+/// Builds the newer record of the same patient at the second practice.
 pub(super) fn new_practice(today: Date) -> ClinicalData {
     let mut r = RecordBuilder::new(today, "fatima-anker");
     let migraine = r.episode("Migraine", ("N89", "Migraine"), 200, None, false);

@@ -255,3 +255,61 @@ fn check_pdf(pdf: &[u8]) {
     let (_, stream) = text.split_once(">>\nstream\n").unwrap();
     assert_eq!(&stream[length..length + 9], "endstream");
 }
+
+#[test]
+fn every_answer_translates() {
+    let patients = demo_patients(TODAY);
+    let data = HisData::from_patients(patients.clone()).unwrap();
+    let ctx = translate::Context::new(
+        "https://lspplus.localhost:8441/fhir/huisartsenpraktijk-delinde/49",
+    );
+
+    let mut translated = 0;
+    for patient in &patients {
+        for practice in patient.person.practice_app_ids.iter() {
+            let query = query(practice, patient.person.bsn.as_str());
+            for interaction in ANSWER_INTERACTIONS {
+                let answer = data.answer(interaction, &query).unwrap();
+                match translate::translate(&answer, &ctx) {
+                    Ok(translation) => {
+                        assert!(
+                            translation.issues.is_empty(),
+                            "{interaction}: {:?}",
+                            translation.issues
+                        );
+                        translated += 1;
+                    }
+                    // NOTE: the translator does not cover every interaction yet; those are skipped.
+                    Err(translate::TranslateError::Unsupported(id)) => {
+                        assert_eq!(id, interaction.as_str())
+                    }
+                    Err(error) => panic!("{interaction} for {}: {error}", patient.person.name),
+                }
+            }
+        }
+    }
+    assert!(translated > 0);
+}
+
+#[test]
+fn episodes_translate_with_status() {
+    let data = HisData::demo(TODAY).unwrap();
+    let ctx = translate::Context::new(
+        "https://lspplus.localhost:8441/fhir/huisartsenpraktijk-delinde/49",
+    );
+    let answer = data
+        .answer(Interaction::Episodes, &query(DE_LINDE, "999991103"))
+        .unwrap();
+
+    let translation = translate::translate(&answer, &ctx).unwrap();
+
+    let statuses: Vec<&str> = translation
+        .resources
+        .iter()
+        .filter(|r| r.resource_type() == "EpisodeOfCare")
+        .filter_map(|r| r.element.child_value("status"))
+        .collect();
+    assert_eq!(statuses.len(), 5, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == "finished").count(), 2);
+    assert_eq!(statuses.iter().filter(|s| **s == "active").count(), 3);
+}
