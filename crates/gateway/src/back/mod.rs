@@ -1,0 +1,17 @@
+//! The back channel: token endpoint and (from the `fhir` module) the resource server, behind mutual TLS.
+
+mod token;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::routing::post;
+
+use crate::state::App;
+
+/// Builds the back-channel router without the FHIR routes.
+pub fn router(app: Arc<App>) -> Router {
+    Router::new()
+        .route("/oauth/token", post(token::token))
+        .with_state(app)
+}
