@@ -36,3 +36,21 @@ impl PatientDirectory for AortaDirectory {
         Box::pin(async { Err(LookupError::Failed("the AORTA client is not available yet".into())) })
     }
 }
+
+impl crate::fhir::Lsp for AortaDirectory {
+    fn query<'a>(
+        &'a self,
+        _his: &'a crate::fhir::HisTarget,
+        _interaction: hl7v3::Interaction,
+        _bsn: &'a Bsn,
+        _period: Option<(time::Date, Option<time::Date>)>,
+        _correlation_id: &'a str,
+    ) -> BoxFuture<'a, Result<String, crate::fhir::LspError>> {
+        // TODO: send the query through aorta::Client once the aorta crate is available.
+        Box::pin(async {
+            Err(crate::fhir::LspError::Failed(
+                "the AORTA client is not available yet".into(),
+            ))
+        })
+    }
+}

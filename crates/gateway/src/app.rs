@@ -111,15 +111,18 @@ pub async fn start(
 ) -> Result<Running, StartError> {
     let directory = crate::aorta_directory::AortaDirectory::from_config(&config, clock.clone())
         .map_err(|error| StartError::Aorta(error.to_string()))?;
-    start_with_directory(config, clock, store, Arc::new(directory)).await
+    let directory = Arc::new(directory);
+    start_with_directory(config, clock, store, directory.clone(), directory).await
 }
 
-/// Starts the gateway with a given patient directory (the availability check's data source).
+/// Starts the gateway with a given patient directory (the availability check's data source) and
+/// LSP connection (the FHIR data source).
 pub async fn start_with_directory(
     config: Config,
     clock: Arc<dyn Clock>,
     store: Arc<dyn store::Store>,
     directory: Arc<dyn PatientDirectory>,
+    lsp: Arc<dyn crate::fhir::Lsp>,
 ) -> Result<Running, StartError> {
     config.validate()?;
     let config = Arc::new(config);
@@ -159,6 +162,9 @@ pub async fn start_with_directory(
             placeholder_refresh_for_one_off: config.token.one_off_refresh_token,
         },
         metrics: Arc::new(Metrics::new()),
+        fhir_metrics: Arc::new(crate::admin::Metrics::new()),
+        lsp,
+        started_at: clock.now(),
         clock,
         config: config.clone(),
     });

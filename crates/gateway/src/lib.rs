@@ -20,6 +20,7 @@ pub mod lists;
 pub mod metrics;
 pub mod ops;
 pub mod state;
+pub mod wiring;
 
 use std::sync::Arc;
 
@@ -28,10 +29,28 @@ pub use config::Config;
 
 /// Builds the back-channel router: token endpoint, and FHIR under `/fhir`.
 pub fn back_router(app: Arc<state::App>) -> axum::Router {
-    back::router(app)
+    let deps = fhir::FhirDeps {
+        base_url: format!("{}/fhir", app.config.listeners.back_url.trim_end_matches('/')),
+        tokens: Arc::new(wiring::StoreTokens(app.clone())),
+        audit: Arc::new(wiring::StoreAudit(app.clone())),
+        practices: Arc::new(wiring::ConfiguredPractices(app.clone())),
+        lsp: app.lsp.clone(),
+        clock: app.clock.clone(),
+        metrics: app.fhir_metrics.clone(),
+    };
+    back::router(app).nest("/fhir", fhir::router(deps))
 }
 
 /// Builds the admin router: health, metrics and the admin portal.
 pub fn admin_router(app: Arc<state::App>) -> axum::Router {
-    ops::router(app)
+    let deps = admin::AdminDeps {
+        metrics: app.fhir_metrics.clone(),
+        clock: app.clock.clone(),
+        started_at: app.started_at,
+        probes: vec![
+            Arc::new(wiring::StoreProbe(app.clone())),
+            Arc::new(wiring::ListsProbe(app.clone())),
+        ],
+    };
+    ops::router(app, deps)
 }

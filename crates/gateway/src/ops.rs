@@ -1,43 +1,45 @@
-//! Operations endpoints on the admin listener: health and Prometheus metrics.
+//! The admin listener: the admin module's routes, with the OAuth metrics added to `/metrics`.
 
 use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
+use crate::admin::{AdminDeps, Metrics as FhirMetrics};
 use crate::state::App;
 
-/// Builds the router with `/health` and `/metrics`.
-pub fn router(app: Arc<App>) -> Router {
+#[derive(Clone)]
+struct MetricsState {
+    app: Arc<App>,
+    fhir: Arc<FhirMetrics>,
+}
+
+/// Builds the admin router: `/metrics` here, everything else from [`crate::admin::router`].
+pub fn router(app: Arc<App>, deps: AdminDeps) -> Router {
+    let state = MetricsState {
+        app,
+        fhir: deps.metrics.clone(),
+    };
     Router::new()
-        .route("/health", get(health))
         .route("/metrics", get(metrics))
-        .with_state(app)
+        .with_state(state)
+        .fallback_service(crate::admin::router(deps))
 }
 
-/// Returns 200 when every MedMij list has a fresh copy, else 503 with the reason.
-async fn health(State(app): State<Arc<App>>) -> Response {
-    let lists = app.lists.snapshot();
-    if lists.oauth_clients.is_none() || lists.whitelist.is_none() {
-        return (StatusCode::SERVICE_UNAVAILABLE, "no OAuth Client List or Whitelist yet\n")
-            .into_response();
-    }
-    if app.metrics.lists_stale() > 0 {
-        return (StatusCode::OK, "ok, but MedMij lists are stale\n").into_response();
-    }
-    (StatusCode::OK, "ok\n").into_response()
-}
-
-async fn metrics(State(app): State<Arc<App>>) -> Response {
+/// Both registries in one OpenMetrics text; only the last `# EOF` is kept.
+async fn metrics(State(state): State<MetricsState>) -> Response {
+    let fhir = state.fhir.encode();
+    let mut text = fhir.trim_end().trim_end_matches("# EOF").to_owned();
+    text.push_str(&state.app.metrics.render());
     (
         [(
             header::CONTENT_TYPE,
             "application/openmetrics-text; version=1.0.0; charset=utf-8",
         )],
-        app.metrics.render(),
+        text,
     )
         .into_response()
 }

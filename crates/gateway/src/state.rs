@@ -15,7 +15,6 @@ use crate::grants::Grants;
 use crate::metrics::Metrics;
 
 /// Everything a handler needs; shared as `Arc<App>`.
-#[derive(Debug)]
 pub struct App {
     /// The configuration the gateway started with.
     pub config: Arc<Config>,
@@ -37,8 +36,23 @@ pub struct App {
     pub lifetimes: medmij::lifecycle::Lifetimes,
     /// Token-endpoint compatibility switches.
     pub token_options: medmij::token::TokenOptions,
-    /// Counters for the metrics endpoint.
+    /// Counters of the OAuth side for the metrics endpoint.
     pub metrics: Arc<Metrics>,
+    /// Counters of the FHIR side, shared with the admin module.
+    pub fhir_metrics: Arc<crate::admin::Metrics>,
+    /// The LSP, for FHIR queries.
+    pub lsp: Arc<dyn crate::fhir::Lsp>,
+    /// When this node started.
+    pub started_at: time::OffsetDateTime,
+}
+
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App")
+            .field("front_url", &self.config.listeners.front_url)
+            .field("grants", &self.grants)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The current lists behind a lock; readers take a cheap clone.
