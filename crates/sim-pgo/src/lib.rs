@@ -11,6 +11,7 @@ mod directory;
 mod error;
 mod flow;
 pub mod html;
+pub mod web;
 
 pub use client::{
     AuthorizationRequest, Endpoints, FhirResponse, Format, PgoClient, PgoConfig, Session,
