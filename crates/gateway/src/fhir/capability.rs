@@ -1,0 +1,84 @@
+//! The CapabilityStatement (`GET [base]/metadata`) of each gegevensdienst, generated from the search table.
+
+use fhir::Resource;
+use serde_json::{Value, json};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use super::bundle::to_resource;
+use super::outcome::FhirError;
+use super::searches;
+
+/// Builds the CapabilityStatement of `gegevensdienst`, served at `base_url`.
+pub(super) fn statement(
+    gegevensdienst: &str,
+    base_url: &str,
+    now: OffsetDateTime,
+) -> Result<Resource, FhirError> {
+    if !searches::is_known_gegevensdienst(gegevensdienst) {
+        return Err(FhirError::NotSupported(format!(
+            "gegevensdienst {gegevensdienst} is not offered"
+        )));
+    }
+
+    let resources: Vec<Value> = searches::of(gegevensdienst).map(resource_entry).collect();
+    let name = if gegevensdienst == searches::HUISARTSGEGEVENS {
+        "lspplus Huisartsgegevens (MedMij gegevensdienst 49)"
+    } else {
+        "lspplus Documenten PDF/A (MedMij gegevensdienst 51)"
+    };
+    let statement = json!({
+        "resourceType": "CapabilityStatement",
+        "status": "active",
+        "date": now.format(&Rfc3339).unwrap_or_default(),
+        "publisher": "lspplus",
+        "kind": "instance",
+        "software": {"name": "lspplus", "version": env!("CARGO_PKG_VERSION")},
+        "implementation": {"description": name, "url": base_url},
+        "fhirVersion": "3.0.2",
+        "acceptUnknown": "no",
+        "format": ["json", "xml"],
+        "rest": [{
+            "mode": "server",
+            "security": {
+                "service": [{
+                    "coding": [{"system": "http://hl7.org/fhir/restful-security-service", "code": "OAuth", "display": "OAuth"}],
+                    "text": "MedMij OAuth 2.0 bearer token; the patient follows from the token"
+                }]
+            },
+            "resource": resources
+        }]
+    });
+    to_resource(&statement)
+}
+
+fn resource_entry(search: &searches::Search) -> Value {
+    let interaction = if search.resource_type == "Binary" {
+        "read"
+    } else {
+        "search-type"
+    };
+    let params: Vec<Value> = search
+        .params
+        .iter()
+        .map(|name| {
+            let kind = if matches!(*name, "date" | "periodofuse" | "indexed" | "created") {
+                "date"
+            } else {
+                "token"
+            };
+            json!({"name": name, "type": kind})
+        })
+        .collect();
+    let mut entry = json!({
+        "type": search.resource_type,
+        "interaction": [{"code": interaction}],
+    });
+    if !search.includes.is_empty() {
+        entry["searchInclude"] = json!(search.includes);
+    }
+    if !params.is_empty() {
+        entry["searchParam"] = json!(params);
+    }
+    entry
+}
