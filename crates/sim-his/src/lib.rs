@@ -13,7 +13,7 @@ mod xmlw;
 #[cfg(test)]
 mod test_support;
 
-pub use generate::{SynthPatient, demo_patients};
+pub use generate::{Patients, SynthPatient, demo_patients};
 pub use his_data::{HisData, LoadError};
 pub use person::{DemoPerson, age_on};
 pub use source::{AnswerSource, QueryContext};

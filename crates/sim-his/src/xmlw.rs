@@ -70,8 +70,13 @@ impl XmlWriter {
         self.empty(name, &[("root", root), ("extension", extension)]);
     }
 
-    /// Copies already well-formed XML text as it is.
+    /// Copies already well-formed XML text as it is, on a new line.
     pub(crate) fn raw(&mut self, xml: &str) {
+        if self.error.is_none()
+            && let Err(error) = self.writer.write_indent()
+        {
+            self.error = Some(error);
+        }
         self.write(Event::Text(BytesText::from_escaped(xml)));
     }
 

@@ -43,6 +43,9 @@ pub const ANSWER_INTERACTIONS: [Interaction; 9] = [
     Interaction::Correspondence,
 ];
 
+/// The synthetic data set: every demo patient with their records.
+pub type Patients = Vec<SynthPatient>;
+
 /// A fictitious patient with records at one or more demo practices.
 #[derive(Debug, Clone)]
 pub struct SynthPatient {
