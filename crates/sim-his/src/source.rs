@@ -1,6 +1,7 @@
 //! The interface between the SOAP server and the data it serves: one query in, one answer message out.
 
 use common::Bsn;
+use hl7v3::query::ReceivedQuery;
 use hl7v3::{Ii, Interaction};
 use time::OffsetDateTime;
 
@@ -21,6 +22,20 @@ pub struct QueryContext {
     pub bsn: Bsn,
     /// Time of the answer, written as `creationTime`.
     pub now: OffsetDateTime,
+}
+
+impl QueryContext {
+    /// Takes the ids, addresses and patient of a parsed query; `now` becomes the answer's `creationTime`.
+    pub fn from_received(query: &ReceivedQuery, now: OffsetDateTime) -> Self {
+        Self {
+            message_id: query.message_id.clone(),
+            query_id: query.query_id.clone(),
+            sender_app_id: query.sender_app_id.clone(),
+            receiver_app_id: query.receiver_app_id.clone(),
+            bsn: query.bsn.clone(),
+            now,
+        }
+    }
 }
 
 /// A source of answer messages for the SOAP server.

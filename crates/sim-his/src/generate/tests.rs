@@ -6,7 +6,7 @@ use time::macros::date;
 
 use super::*;
 use crate::HisData;
-use crate::source::AnswerSource;
+use crate::source::{AnswerSource, QueryContext};
 use crate::test_support::query;
 
 const TODAY: Date = date!(2026 - 12 - 04);
@@ -312,4 +312,45 @@ fn episodes_translate_with_status() {
     assert_eq!(statuses.len(), 5, "{statuses:?}");
     assert_eq!(statuses.iter().filter(|s| **s == "finished").count(), 2);
     assert_eq!(statuses.iter().filter(|s| **s == "active").count(), 3);
+}
+
+#[test]
+fn answers_acknowledge_built_query() {
+    let data = HisData::demo(TODAY).unwrap();
+    let author = hl7v3::query::QueryAuthor {
+        uzi_system_number: "00001234".to_owned(),
+        ura: "00009999".to_owned(),
+        org_name: "lspplus".to_owned(),
+    };
+    let bsn = common::Bsn::parse("999991103").unwrap();
+    let now = time::macros::datetime!(2026-12-04 11:00 UTC);
+    let sent =
+        hl7v3::query::QueryMessage::new(Interaction::LabQuery, bsn, author, "4003", DE_LINDE, now);
+    let xml = sent.to_xml().unwrap();
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let received = hl7v3::query::parse_query(doc.root_element()).unwrap();
+
+    let answer = data
+        .answer(
+            received.interaction,
+            &QueryContext::from_received(&received, now),
+        )
+        .unwrap();
+
+    read_one(&answer, |message| {
+        assert_eq!(message.interaction(), Some(Interaction::Lab));
+        let ack = message.acknowledgement.as_ref().unwrap();
+        assert_eq!(ack.target_message_id.as_ref(), Some(&sent.message_id));
+        let query_id = hl7v3::xml::path(
+            message.node(),
+            &["ControlActProcess", "queryAck", "queryId"],
+        )
+        .unwrap();
+        assert_eq!(hl7v3::Ii::from_node(query_id), sent.query_id);
+        assert_eq!(
+            path_attr(message.node(), &["receiver", "device", "id"], "extension"),
+            Some("4003")
+        );
+        assert_eq!(message.patient_bsns(), vec!["999991103".to_owned()]);
+    });
 }
