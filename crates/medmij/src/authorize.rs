@@ -122,7 +122,7 @@ impl ProviderView {
     }
 }
 
-/// Why a request is answered with an error page instead of a redirect.
+/// The reason an error page is shown instead of a redirect.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum NoRedirectReason {
     /// No OAuth Client List is available, so no client can be validated.
@@ -342,6 +342,7 @@ fn validate_client(
             return no_redirect(NoRedirectReason::RepeatedParameter(name.to_owned()));
         }
     }
+
     let Some(ocl) = &lists.oauth_clients else {
         return no_redirect(NoRedirectReason::ClientListUnavailable);
     };
@@ -351,6 +352,7 @@ fn validate_client(
     let Some(client) = ocl.find(client_id) else {
         return no_redirect(NoRedirectReason::UnknownClient);
     };
+
     let Some(redirect_uri) = params.redirect_uri.as_deref() else {
         return no_redirect(NoRedirectReason::MissingRedirectUri);
     };
@@ -366,6 +368,7 @@ fn validate_client(
     if !url.username().is_empty() || url.password().is_some() {
         return no_redirect(NoRedirectReason::RedirectUriHasUserinfo);
     }
+
     // Compare the parsed host as a whole: a prefix or suffix match would let
     // `https://pgo.localhost.evil.example/` through.
     match url.host() {

@@ -55,7 +55,7 @@ impl ConsentDuration {
     }
 }
 
-/// What the token endpoint knows about a stored code when it is presented.
+/// The stored state of a code that the token endpoint checks when the code is presented.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CodeGrant<'a> {
     /// When the code was issued.
@@ -139,7 +139,7 @@ pub fn refresh_issue(consent: ConsentDuration, placeholder_for_one_off: bool) ->
     }
 }
 
-/// What the token endpoint knows about a stored refresh token when it is presented.
+/// The stored state of a refresh token that the token endpoint checks when it is presented.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RefreshGrant<'a> {
     /// The client the token was issued to.

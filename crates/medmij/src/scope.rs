@@ -32,7 +32,7 @@ impl Scope {
     }
 }
 
-/// Why a scope was rejected. Every variant maps to `invalid_scope`.
+/// The reason a scope was rejected. Every variant maps to `invalid_scope`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ScopeError {
     /// The scope is empty or only spaces.

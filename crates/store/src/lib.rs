@@ -26,7 +26,7 @@ pub use model::{
     RefreshTokenRecord, StoredAuditEvent, StoredList,
 };
 
-/// Why a store operation failed.
+/// An error from a store operation.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// The database returned an error or could not be reached.
@@ -179,7 +179,7 @@ pub trait Store:
     /// Returns the backend name (`sqlite` or `postgres`).
     fn backend(&self) -> &'static str;
 
-    /// Checks that the database answers, for health checks.
+    /// Checks that the database responds, for health checks.
     async fn ping(&self) -> Result<(), StoreError>;
 }
 

@@ -217,7 +217,7 @@ pub struct RefreshTokenRecord {
     pub revoked_at: Option<OffsetDateTime>,
 }
 
-/// What an audit event records.
+/// The kind of an audit event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AuditKind {
     /// A valid authorization request arrived.

@@ -12,7 +12,7 @@ use crate::{BsnCipher, StoreError};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
 
-/// Where the SQLite database lives.
+/// The location of the SQLite database.
 #[derive(Debug, Clone)]
 pub enum SqliteLocation<'a> {
     /// A database file, created when missing.

@@ -4,7 +4,7 @@ use time::{Duration, OffsetDateTime};
 
 use super::{ListError, MedMijList};
 
-/// Why a downloaded list was not accepted; the last good copy stays in use.
+/// The reason a downloaded list was not accepted. The last good copy stays in use.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum KeepReason {
     /// The document failed parsing or the structure checks.

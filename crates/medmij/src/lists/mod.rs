@@ -124,7 +124,7 @@ fn kind_of_root(name: &str, namespace: &str) -> Result<ListKind, ListError> {
     }
 }
 
-/// Why a list document was rejected.
+/// The reason a list document was rejected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ListError {
     /// The document is larger than [`MAX_LIST_BYTES`].
@@ -154,7 +154,7 @@ pub enum ListError {
     /// Non-whitespace text occurs in an element that only contains elements.
     #[error("unexpected text in {path}")]
     UnexpectedText { path: String },
-    /// An element holds a value that breaks its simple-type rule.
+    /// An element contains a value that breaks its simple-type rule.
     #[error("invalid value {value:?} in {path}: {rule}")]
     InvalidValue {
         path: String,

@@ -16,7 +16,7 @@ pub fn is_hostname(value: &str) -> bool {
     host_matches(value, false)
 }
 
-/// The host part shared by the hostname and URI patterns. The Frontchanneluri pattern makes the last
+/// Matches the host part shared by the hostname and URI patterns. The Frontchanneluri pattern makes the last
 /// character of the last label optional, so with `frontchannel` that label may have one character and
 /// may end with a hyphen.
 fn host_matches(value: &str, frontchannel: bool) -> bool {

@@ -15,7 +15,7 @@ use super::values::{format_tijdstempel, invalid, is_hostname};
 use super::write::XmlWriter;
 use super::{ListError, ListKind, MedMijList, WHITELIST_NAMESPACE};
 
-/// Which content model a Whitelist document uses.
+/// The content model of a Whitelist document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum WhitelistShape {
     /// Afsprakenset 1.0: `<MedMijNode>host</MedMijNode>`, at least one node.

@@ -20,7 +20,7 @@ use super::values::{
 };
 use super::{ListError, ListKind, MedMijList, ZAL_RELEASE2_NAMESPACE, ZAL_RELEASE3_NAMESPACE};
 
-/// Which namespace and content model a Zorgaanbiederslijst uses.
+/// The namespace and content model of a Zorgaanbiederslijst.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ZalRelease {
     /// `zorgaanbiederslijst/release2` (Afsprakenset 1.0 and 1.1).

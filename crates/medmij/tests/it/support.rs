@@ -23,7 +23,7 @@ pub fn read(relative: &str) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
 }
 
-/// Whether xmllint is available. Under `CI=true` a missing xmllint fails the test instead of
+/// Checks whether xmllint is available. Under `CI=true` a missing xmllint fails the test instead of
 /// skipping the schema checks.
 pub fn xmllint_available() -> bool {
     let found = Command::new("xmllint").arg("--version").output().is_ok();

@@ -56,7 +56,7 @@ pub fn consent(duration: ConsentDuration) -> NewConsent {
     }
 }
 
-/// A new code (returned in plain text) for storage at `T0`.
+/// Creates a code issued at `T0`: the secret and the record to store.
 pub fn code() -> (Secret, NewCode) {
     let secret = Secret::generate();
     let new = NewCode {

@@ -503,7 +503,8 @@ pub async fn audit_trail_append_only(store: Arc<dyn Store>) {
         .append_audit(&event(AuditKind::TokenIssued, 10, false))
         .await
         .unwrap();
-    assert!(first < second && second < third);
+    assert!(first < second);
+    assert!(second < third);
 
     let all = store.audit_events(&AuditQuery::default()).await.unwrap();
     assert_eq!(
