@@ -151,6 +151,9 @@ pub enum ListError {
     /// An element occurs where the schema allows no such element.
     #[error("unexpected element {found} in {path}")]
     UnexpectedElement { path: String, found: String },
+    /// An element carries an attribute that the schema does not declare.
+    #[error("unexpected attribute {name} in {path}")]
+    UnexpectedAttribute { path: String, name: String },
     /// Non-whitespace text occurs in an element that only contains elements.
     #[error("unexpected text in {path}")]
     UnexpectedText { path: String },

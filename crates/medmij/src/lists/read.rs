@@ -61,9 +61,15 @@ impl<'a, 'i> Seq<'a, 'i> {
         namespace: &'a str,
         strict: bool,
     ) -> Result<Self, ListError> {
+        if strict {
+            check_attributes(node, &path)?;
+        }
         let mut children = Vec::new();
         for child in node.children() {
             if child.is_element() {
+                if strict {
+                    check_attributes(child, &path)?;
+                }
                 children.push(child);
             } else if child.is_text() && strict {
                 let text = child.text().unwrap_or("");
@@ -205,4 +211,22 @@ pub(crate) fn unique(
         });
     }
     Ok(())
+}
+
+/// Namespace of the XML Schema instance attributes (`xsi:schemaLocation` and friends), the only
+/// attributes the list schemas allow.
+const XSI_NAMESPACE: &str = "http://www.w3.org/2001/XMLSchema-instance";
+
+/// Rejects attributes that the list schemas do not declare (they declare none).
+fn check_attributes(node: Node<'_, '_>, path: &str) -> Result<(), ListError> {
+    match node
+        .attributes()
+        .find(|attribute| attribute.namespace() != Some(XSI_NAMESPACE))
+    {
+        Some(attribute) => Err(ListError::UnexpectedAttribute {
+            path: path.to_owned(),
+            name: attribute.name().to_owned(),
+        }),
+        None => Ok(()),
+    }
 }

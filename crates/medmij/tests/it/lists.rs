@@ -300,7 +300,19 @@ fn dtd_and_wrong_kind_rejected() {
 
 /// Mutations of valid 1.1 documents: (base example, xsd, from, to). Both the Rust rules and xmllint
 /// must reject each result.
-const INVALID_MUTATIONS: [(&str, &str, &str, &str); 20] = [
+const INVALID_MUTATIONS: [(&str, &str, &str, &str); 22] = [
+    (
+        "OAuthclientlist",
+        OCL_XSDS[1],
+        "<OAuthclient>",
+        "<OAuthclient id=\"1\">",
+    ),
+    (
+        "Whitelist",
+        WHITELIST_XSDS[1],
+        "<Hostname>medmij.deenigeechtepgo.nl",
+        "<Hostname x:a=\"1\" xmlns:x=\"urn:x\">medmij.deenigeechtepgo.nl",
+    ),
     (
         "OAuthclientlist",
         OCL_XSDS[1],
