@@ -1,0 +1,15 @@
+page-title = Log in with DigiD (simulator)
+simulator-notice = This is a DigiD simulator for testing. No real data is used.
+request-from = Login request from { $sp }
+choose-person = Choose a test person
+person-row = { $name } (BSN { $bsn })
+other-bsn = Or enter another citizen service number
+bsn-label = BSN (9 digits)
+login-button = Log in
+cancel-button = Cancel
+other-language = Nederlands
+invalid-bsn = This citizen service number is invalid. Check the 9 digits.
+no-choice = Choose a test person or enter a BSN.
+bad-request-title = Invalid request
+bad-request = The login request is invalid or has expired. Go back to the website you came from and try again.
+forbidden = This form has expired or was not sent from this page. Start again at the website you came from.

@@ -1,0 +1,15 @@
+page-title = Inloggen met DigiD (simulator)
+simulator-notice = Dit is een DigiD-simulator voor testen. Er worden geen echte gegevens gebruikt.
+request-from = Inlogverzoek van { $sp }
+choose-person = Kies een testpersoon
+person-row = { $name } (BSN { $bsn })
+other-bsn = Of vul een ander burgerservicenummer in
+bsn-label = BSN (9 cijfers)
+login-button = Inloggen
+cancel-button = Annuleren
+other-language = English
+invalid-bsn = Dit burgerservicenummer is ongeldig. Controleer de 9 cijfers.
+no-choice = Kies een testpersoon of vul een BSN in.
+bad-request-title = Ongeldig verzoek
+bad-request = Het inlogverzoek is ongeldig of verlopen. Ga terug naar de website waar u vandaan kwam en probeer het opnieuw.
+forbidden = Dit formulier is verlopen of niet vanaf deze pagina verstuurd. Begin opnieuw bij de website waar u vandaan kwam.
