@@ -21,7 +21,7 @@ pub async fn resolve(
     now: OffsetDateTime,
 ) -> Result<Assertion, SamlError> {
     let request = sp.artifact_resolve(artifact, now)?;
-    let response = client
+    let mut response = client
         .post(sp.idp_resolve_url.clone())
         .header("Content-Type", "text/xml; charset=utf-8")
         .header(
@@ -46,14 +46,18 @@ pub async fn resolve(
             "the ArtifactResponse is too large".to_owned(),
         ));
     }
-    let body = response
-        .bytes()
+    let mut body = Vec::new();
+    while let Some(chunk) = response
+        .chunk()
         .await
-        .map_err(|e| SamlError::Http(e.to_string()))?;
-    if body.len() > MAX_RESPONSE_BYTES {
-        return Err(SamlError::Http(
-            "the ArtifactResponse is too large".to_owned(),
-        ));
+        .map_err(|e| SamlError::Http(e.to_string()))?
+    {
+        if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
+            return Err(SamlError::Http(
+                "the ArtifactResponse is too large".to_owned(),
+            ));
+        }
+        body.extend_from_slice(&chunk);
     }
     let xml = std::str::from_utf8(&body)
         .map_err(|_| SamlError::Malformed("the ArtifactResponse is not UTF-8".to_owned()))?;

@@ -376,3 +376,46 @@ fn level_urns_are_configurable() {
     assert_eq!(classes.level("urn:other"), None);
     assert!(AssuranceLevel::Basis < AssuranceLevel::Substantieel);
 }
+
+#[test]
+fn wrapped_assertion_rejected() {
+    // The genuine signed assertion moves into Extensions and a forged one without ID takes its
+    // place; the ArtifactResponse around it is unsigned. Every signature still verifies, but none
+    // covers the assertion the SP reads.
+    let (info, request_id) = login_request();
+    let idp = idp();
+    let response = idp
+        .success_response(&info, &Bsn::parse(BSN).unwrap(), AssuranceLevel::Hoog, NOW)
+        .unwrap();
+    let start = response.find("<saml:Assertion").unwrap();
+    let end = response.find("</saml:Assertion>").unwrap() + "</saml:Assertion>".len();
+    let genuine = &response[start..end];
+    let forged = genuine
+        .replace(BSN, "111222333")
+        .replacen(r#" ID=""#, r#" Forged=""#, 1);
+    let forged_start = forged.find("<ds:Signature").unwrap();
+    let forged_end = forged.find("</ds:Signature>").unwrap() + "</ds:Signature>".len();
+    let forged = format!("{}{}", &forged[..forged_start], &forged[forged_end..]);
+    let wrapped_response = format!(
+        "{}<samlp:Extensions>{genuine}</samlp:Extensions>{forged}{}",
+        &response[..start],
+        &response[end..]
+    );
+    let soap = format!(
+        concat!(
+            r#"<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>"#,
+            r#"<samlp:ArtifactResponse xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" "#,
+            r#"xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_ar" Version="2.0" "#,
+            r#"IssueInstant="2026-12-04T21:00:00Z" InResponseTo="_resolve">"#,
+            r#"<saml:Issuer>https://digid.localhost</saml:Issuer><samlp:Status>"#,
+            r#"<samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>"#,
+            "{}</samlp:ArtifactResponse></soap:Body></soap:Envelope>"
+        ),
+        wrapped_response
+    );
+    assert!(xmldsig::verify(&soap, idp_identity().cert_pem()).is_ok());
+    let error = sp()
+        .parse_artifact_response(&soap, &request_id, NOW)
+        .unwrap_err();
+    assert!(matches!(error, SamlError::Signature(_)), "{error:?}");
+}
