@@ -1,6 +1,6 @@
 //! XML signatures (XMLDSig, exclusive C14N, RSA-SHA256) for SAML and WS-Security.
 //!
-//! [`sign`] inserts a `ds:Signature` over one element (found by its ID attribute) at a place the
+//! [`sign`] and [`sign_references`] insert a `ds:Signature` over elements found by their ID attribute at a place the
 //! caller chooses. [`verify`] checks every signature in a document against one trusted
 //! certificate and returns the IDs of the signed elements. The caller must then confirm with
 //! [`Verified::covers`] that the element it reads is one of them: that check, together with the
@@ -19,7 +19,7 @@ mod verify;
 
 pub use key::SigningKey;
 pub use place::Placement;
-pub use sign::sign;
+pub use sign::{sign, sign_references};
 pub use verify::{Verified, verify};
 
 /// Namespace of XML-DSig elements.
@@ -36,7 +36,7 @@ pub const ENVELOPED: &str = "http://www.w3.org/2000/09/xmldsig#enveloped-signatu
 /// Largest document [`sign`] and [`verify`] accept, in bytes (SAML and SOAP messages are far smaller).
 pub const MAX_DOCUMENT_BYTES: usize = 4 * 1024 * 1024;
 
-/// Why signing or verification failed.
+/// An error from signing or verification.
 #[derive(Debug, thiserror::Error)]
 pub enum XmlSigError {
     /// The document is not well-formed XML, contains a DTD or exceeds [`MAX_DOCUMENT_BYTES`].

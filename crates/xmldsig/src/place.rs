@@ -1,4 +1,4 @@
-//! Where [`crate::sign`] inserts the `ds:Signature` element, and the byte offset that follows.
+//! The position of a new `ds:Signature` element and the text edit that inserts it.
 
 use roxmltree::Node;
 
@@ -29,25 +29,25 @@ pub enum Placement<'a> {
 }
 
 /// A text edit that inserts the signature: the byte offset, the text before and after it.
-pub(crate) struct Insertion {
+pub(crate) struct Insertion<'a, 'i> {
     pub offset: usize,
     /// Replaces `replace_len` bytes at `offset`; non-zero only when a self-closing tag is opened.
     pub replace_len: usize,
     pub prefix: String,
     pub suffix: String,
-    /// Whether the signature ends up inside the signed element.
-    pub enveloped: bool,
+    /// The element that becomes the parent of the signature.
+    pub container: Node<'a, 'i>,
 }
 
 /// Computes the insertion point for `placement` relative to the signed element `target`.
-pub(crate) fn insertion(
+pub(crate) fn insertion<'a, 'i>(
     source: &str,
-    doc: &roxmltree::Document<'_>,
-    target: Node<'_, '_>,
+    doc: &'a roxmltree::Document<'i>,
+    target: Node<'a, 'i>,
     placement: Placement<'_>,
-) -> Result<Insertion, XmlSigError> {
+) -> Result<Insertion<'a, 'i>, XmlSigError> {
     match placement {
-        Placement::FirstChild => Ok(into_start(source, target, true)),
+        Placement::FirstChild => Ok(into_start(source, target)),
         Placement::AfterChild {
             namespace,
             local_name,
@@ -65,7 +65,7 @@ pub(crate) fn insertion(
                 replace_len: 0,
                 prefix: String::new(),
                 suffix: String::new(),
-                enveloped: true,
+                container: target,
             })
         }
         Placement::LastChildOf {
@@ -80,8 +80,7 @@ pub(crate) fn insertion(
                         "the document has no element {{{namespace}}}{local_name}"
                     ))
                 })?;
-            let enveloped = container.ancestors().any(|a| a == target);
-            Ok(into_end(source, container, enveloped))
+            Ok(into_end(source, container))
         }
     }
 }
@@ -109,25 +108,25 @@ fn written_name(source: &str, node: Node<'_, '_>) -> String {
 }
 
 /// Inserts right after the start tag, opening a self-closing tag if needed.
-fn into_start(source: &str, node: Node<'_, '_>, enveloped: bool) -> Insertion {
+fn into_start<'a, 'i>(source: &str, node: Node<'a, 'i>) -> Insertion<'a, 'i> {
     let close = start_tag_end(source, node.range().start);
     if source.as_bytes().get(close.wrapping_sub(1)) == Some(&b'/') {
-        return open_empty(source, node, close, enveloped);
+        return open_empty(source, node, close);
     }
     Insertion {
         offset: close + 1,
         replace_len: 0,
         prefix: String::new(),
         suffix: String::new(),
-        enveloped,
+        container: node,
     }
 }
 
 /// Inserts right before the end tag, opening a self-closing tag if needed.
-fn into_end(source: &str, node: Node<'_, '_>, enveloped: bool) -> Insertion {
+fn into_end<'a, 'i>(source: &str, node: Node<'a, 'i>) -> Insertion<'a, 'i> {
     let close = start_tag_end(source, node.range().start);
     if source.as_bytes().get(close.wrapping_sub(1)) == Some(&b'/') {
-        return open_empty(source, node, close, enveloped);
+        return open_empty(source, node, close);
     }
     let range = node.range();
     let end_tag = source[range.clone()]
@@ -138,17 +137,17 @@ fn into_end(source: &str, node: Node<'_, '_>, enveloped: bool) -> Insertion {
         replace_len: 0,
         prefix: String::new(),
         suffix: String::new(),
-        enveloped,
+        container: node,
     }
 }
 
 /// Turns `<a .../>` into `<a ...>SIGNATURE</a>`: replaces the `/>` at `close - 1`.
-fn open_empty(source: &str, node: Node<'_, '_>, close: usize, enveloped: bool) -> Insertion {
+fn open_empty<'a, 'i>(source: &str, node: Node<'a, 'i>, close: usize) -> Insertion<'a, 'i> {
     Insertion {
         offset: close - 1,
         replace_len: 2,
         prefix: ">".to_owned(),
         suffix: format!("</{}>", written_name(source, node)),
-        enveloped,
+        container: node,
     }
 }

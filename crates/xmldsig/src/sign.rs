@@ -14,15 +14,40 @@ pub fn sign(
     placement: Placement<'_>,
     key: &SigningKey,
 ) -> Result<String, XmlSigError> {
+    sign_references(xml, &[reference_id], placement, key)
+}
+
+/// Signs several elements with one signature (for example the SOAP body and a WS-Security token),
+/// one `ds:Reference` per ID in the given order. `placement` is relative to the first ID.
+pub fn sign_references(
+    xml: &str,
+    reference_ids: &[&str],
+    placement: Placement<'_>,
+    key: &SigningKey,
+) -> Result<String, XmlSigError> {
     let doc = parse(xml)?;
     let ids = unique_ids(&doc)?;
-    let target = ids
-        .get(reference_id)
+    let mut targets = Vec::with_capacity(reference_ids.len());
+    for id in reference_ids {
+        let target = ids
+            .get(id)
+            .copied()
+            .ok_or_else(|| XmlSigError::IdNotFound((*id).to_owned()))?;
+        targets.push((*id, target));
+    }
+    let (_, first) = targets
+        .first()
         .copied()
-        .ok_or_else(|| XmlSigError::IdNotFound(reference_id.to_owned()))?;
-    let edit = insertion(xml, &doc, target, placement)?;
+        .ok_or_else(|| XmlSigError::IdNotFound(String::new()))?;
+    let edit = insertion(xml, &doc, first, placement)?;
 
-    let template = signature_template(reference_id, edit.enveloped);
+    // The signature is enveloped by a referenced element when that element contains the place
+    // where the signature goes.
+    let references: Vec<(&str, bool)> = targets
+        .iter()
+        .map(|(id, target)| (*id, edit.container.ancestors().any(|a| a == *target)))
+        .collect();
+    let template = signature_template(&references);
     let mut document = String::with_capacity(xml.len() + template.len() + 2048);
     document.push_str(&xml[..edit.offset]);
     document.push_str(&edit.prefix);
@@ -36,31 +61,41 @@ pub fn sign(
     bergshamra::sign(&context, &document).map_err(|e| XmlSigError::Sign(e.to_string()))
 }
 
-/// Builds an empty signature over `#reference_id` for `bergshamra` to fill in.
-fn signature_template(reference_id: &str, enveloped: bool) -> String {
-    let enveloped_transform = if enveloped {
-        format!(r#"<ds:Transform Algorithm="{ENVELOPED}"/>"#)
-    } else {
-        String::new()
-    };
-    let uri = escape_attribute(reference_id);
-    format!(
+/// Builds an empty signature over the `(id, enveloped)` references for `bergshamra` to fill in.
+fn signature_template(references: &[(&str, bool)]) -> String {
+    let mut template = format!(
         concat!(
             r#"<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#">"#,
             r#"<ds:SignedInfo><ds:CanonicalizationMethod Algorithm="{c14n}"/>"#,
-            r#"<ds:SignatureMethod Algorithm="{rsa}"/>"#,
-            r##"<ds:Reference URI="#{uri}"><ds:Transforms>{env}"##,
-            r#"<ds:Transform Algorithm="{c14n}"/></ds:Transforms>"#,
-            r#"<ds:DigestMethod Algorithm="{sha}"/><ds:DigestValue></ds:DigestValue>"#,
-            r#"</ds:Reference></ds:SignedInfo><ds:SignatureValue></ds:SignatureValue>"#,
-            r#"<ds:KeyInfo><ds:X509Data/></ds:KeyInfo></ds:Signature>"#
+            r#"<ds:SignatureMethod Algorithm="{rsa}"/>"#
         ),
         c14n = EXC_C14N,
         rsa = RSA_SHA256,
-        uri = uri,
-        env = enveloped_transform,
-        sha = SHA256,
-    )
+    );
+    for (id, enveloped) in references {
+        let enveloped_transform = if *enveloped {
+            format!(r#"<ds:Transform Algorithm="{ENVELOPED}"/>"#)
+        } else {
+            String::new()
+        };
+        template.push_str(&format!(
+            concat!(
+                r##"<ds:Reference URI="#{uri}"><ds:Transforms>{env}"##,
+                r#"<ds:Transform Algorithm="{c14n}"/></ds:Transforms>"#,
+                r#"<ds:DigestMethod Algorithm="{sha}"/><ds:DigestValue></ds:DigestValue>"#,
+                r#"</ds:Reference>"#
+            ),
+            uri = escape_attribute(id),
+            env = enveloped_transform,
+            c14n = EXC_C14N,
+            sha = SHA256,
+        ));
+    }
+    template.push_str(concat!(
+        r#"</ds:SignedInfo><ds:SignatureValue></ds:SignatureValue>"#,
+        r#"<ds:KeyInfo><ds:X509Data/></ds:KeyInfo></ds:Signature>"#
+    ));
+    template
 }
 
 fn escape_attribute(value: &str) -> String {

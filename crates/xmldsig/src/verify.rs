@@ -31,7 +31,8 @@ impl Verified {
     }
 }
 
-/// Verifies every `ds:Signature` in `xml` with the public key of `trusted_cert_pem`.
+/// Verifies every `ds:Signature` in `xml` with the public key of the first certificate in
+/// `trusted_cert_pem`.
 ///
 /// Fails when the document has no signature, when an ID occurs twice, when any signature uses
 /// another algorithm than exclusive C14N, RSA-SHA256 and SHA-256, references anything but `#id`

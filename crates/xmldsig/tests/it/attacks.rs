@@ -27,9 +27,18 @@ fn tampered_signed_info_rejected() {
 }
 
 #[test]
-fn tampered_header_rejected() {
-    // The header itself is not signed, so changing it keeps the signature valid; moving the
-    // signed body ID onto a header element must fail because the real body is then unsigned.
+fn tampered_signed_header_rejected() {
+    let signed = crate::roundtrip::signed_envelope_with_timestamp();
+    assert!(verify(&signed, &signer().cert_pem).is_ok());
+    let tampered = signed.replace("2026-12-04T21:00:00Z", "2026-12-04T22:00:00Z");
+    let error = verify(&tampered, &signer().cert_pem).unwrap_err();
+    assert!(matches!(error, XmlSigError::Invalid(_)), "{error:?}");
+}
+
+#[test]
+fn moved_body_id_rejected() {
+    // Moving the signed body ID onto the header must fail, because the digest then covers the
+    // header instead of the body.
     let signed = signed_envelope();
     let moved = signed
         .replace(r#"wsu:Id="body""#, "")

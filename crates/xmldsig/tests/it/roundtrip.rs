@@ -28,6 +28,39 @@ pub fn signed_envelope() -> String {
     sign(ENVELOPE, "body", placement, &signer().signing_key()).unwrap()
 }
 
+pub fn signed_envelope_with_timestamp() -> String {
+    let timestamp = concat!(
+        r#"<wsu:Timestamp wsu:Id="ts"><wsu:Created>2026-12-04T21:00:00Z</wsu:Created>"#,
+        r#"<wsu:Expires>2026-12-04T21:05:00Z</wsu:Expires></wsu:Timestamp>"#
+    );
+    let envelope = ENVELOPE.replace(
+        r#"soap:mustUnderstand="1"/>"#,
+        &format!(r#"soap:mustUnderstand="1">{timestamp}</wsse:Security>"#),
+    );
+    let placement = Placement::LastChildOf {
+        namespace: WSSE_NS,
+        local_name: "Security",
+    };
+    xmldsig::sign_references(
+        &envelope,
+        &["body", "ts"],
+        placement,
+        &signer().signing_key(),
+    )
+    .unwrap()
+}
+
+#[test]
+fn one_signature_over_body_and_timestamp() {
+    let signed = signed_envelope_with_timestamp();
+    assert_eq!(signed.matches("<ds:Reference ").count(), 2);
+    let verified = verify(&signed, &signer().cert_pem).unwrap();
+    assert_eq!(
+        verified.signed_ids().collect::<Vec<_>>(),
+        vec!["body", "ts"]
+    );
+}
+
 #[test]
 fn enveloped_after_issuer_verifies() {
     let signed = signed_assertion();

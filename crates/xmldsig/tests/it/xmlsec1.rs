@@ -10,6 +10,10 @@ use xmldsig::verify;
 use crate::keys::signer;
 use crate::roundtrip::{ASSERTION, SAML_NS, signed_assertion, signed_envelope};
 
+/// The WS-Security timestamp element, in xmlsec1's `namespace:name` form.
+const TIMESTAMP: &str =
+    "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd:Timestamp";
+
 fn xmlsec1_available() -> bool {
     let found = Command::new("xmlsec1").arg("--version").output().is_ok();
     if !found {
@@ -35,12 +39,8 @@ fn xmlsec1_verifies(xml: &str, id_node: &str) -> std::process::Output {
     Command::new("xmlsec1")
         .args(["--verify", "--pubkey-cert-pem", &cert, "--id-attr:ID"])
         .arg(id_node)
-        .args([
-            "--id-attr:Id",
-            "Body",
-            "--enabled-reference-uris",
-            "same-doc",
-        ])
+        .args(["--id-attr:Id", "Body", "--id-attr:Id", TIMESTAMP])
+        .args(["--enabled-reference-uris", "same-doc"])
         .arg(&file)
         .output()
         .unwrap()
@@ -75,6 +75,20 @@ fn xmlsec1_verifies_our_detached_signature() {
         &signed_envelope(),
         "urn:oasis:names:tc:SAML:2.0:assertion:Assertion",
     );
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn xmlsec1_verifies_our_two_reference_signature() {
+    if !xmlsec1_available() {
+        return;
+    }
+    let signed = crate::roundtrip::signed_envelope_with_timestamp();
+    let output = xmlsec1_verifies(&signed, "urn:oasis:names:tc:SAML:2.0:assertion:Assertion");
     assert!(
         output.status.success(),
         "{}",
