@@ -1,8 +1,8 @@
 //! XML signatures (XMLDSig, exclusive C14N, RSA-SHA256) for SAML and WS-Security.
 //!
-//! [`sign`] and [`sign_references`] insert a `ds:Signature` over elements found by their ID attribute at a place the
-//! caller chooses. [`verify`] checks every signature in a document against one trusted
-//! certificate and returns the IDs of the signed elements. The caller must then confirm with
+//! [`sign`] and [`sign_references`] insert a `ds:Signature` over elements found by their ID
+//! attribute, at a place the caller chooses. [`verify`] checks every signature in a document
+//! against one trusted certificate and returns the IDs of the signed elements. The caller must then confirm with
 //! [`Verified::covers`] that the element it reads is one of them: that check, together with the
 //! rejection of duplicate IDs, is the defence against signature wrapping.
 //!
