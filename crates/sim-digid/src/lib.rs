@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 mod back;
+pub mod demo;
 mod front;
 mod i18n;
 mod page;

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use common::{Bsn, Clock, FixedClock};
-use saml::idp::{IdentityProvider, RegisteredSp};
+use saml::idp::RegisteredSp;
 use saml::sp::ServiceProvider;
 use saml::{AssuranceLevel, AuthnContextClasses, SigningIdentity};
 use sim_digid::{Settings, TestPerson, TlsConfigs};
@@ -52,18 +52,15 @@ pub async fn start() -> Running {
         .unwrap();
     let front_port = front.local_addr().unwrap().port();
     let back_port = back.local_addr().unwrap().port();
-    let sso_url = Url::parse(&format!("https://digid.localhost:{front_port}/saml/sso")).unwrap();
-    let resolve_url = Url::parse(&format!("https://digid.localhost:{back_port}/artifact")).unwrap();
-
+    let sso_url = sim_digid::demo::sso_url(front_port).unwrap();
+    let resolve_url = sim_digid::demo::resolve_url(back_port).unwrap();
     let sp_identity =
         SigningIdentity::from_pem(&sp_signing.key_pem, &sp_signing.cert_chain_pem).unwrap();
-    let idp_identity =
-        SigningIdentity::from_pem(&idp_signing.key_pem, &idp_signing.cert_chain_pem).unwrap();
     let sp = ServiceProvider {
         entity_id: "https://lspplus.localhost".to_owned(),
         acs_url: Url::parse(ACS).unwrap(),
         identity: sp_identity.clone(),
-        idp_entity_id: "https://digid.localhost".to_owned(),
+        idp_entity_id: sim_digid::demo::ENTITY_ID.to_owned(),
         idp_sso_url: sso_url.clone(),
         idp_resolve_url: resolve_url.clone(),
         idp_cert_pem: idp_signing.cert_chain_pem.clone(),
@@ -71,20 +68,18 @@ pub async fn start() -> Running {
         classes: AuthnContextClasses::default(),
         clock_skew: Duration::seconds(60),
     };
-    let idp = IdentityProvider {
-        entity_id: "https://digid.localhost".to_owned(),
-        sso_url,
-        resolve_url,
-        identity: idp_identity,
-        service_providers: vec![RegisteredSp {
+    let idp = sim_digid::demo::identity_provider(
+        front_port,
+        back_port,
+        &idp_signing.key_pem,
+        &idp_signing.cert_chain_pem,
+        vec![RegisteredSp {
             entity_id: sp.entity_id.clone(),
             acs_url: sp.acs_url.clone(),
             cert_pem: sp_signing.cert_chain_pem.clone(),
         }],
-        classes: AuthnContextClasses::default(),
-        assertion_lifetime: Duration::minutes(5),
-        clock_skew: Duration::seconds(60),
-    };
+    )
+    .unwrap();
     let persons = vec![
         TestPerson {
             bsn: Bsn::parse("999911120").unwrap(),
