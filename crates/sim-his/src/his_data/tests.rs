@@ -158,3 +158,41 @@ fn missing_folder_named_in_error() {
     assert!(matches!(error, LoadError::Io { .. }), "{error:?}");
     assert!(error.to_string().contains("absent"), "{error}");
 }
+
+#[test]
+fn rewrapping_keeps_payload_translation() {
+    let Some(dir) = ketenzorg_examples() else {
+        return;
+    };
+    let data = HisData::from_dir(&dir).unwrap();
+    let ctx = translate::Context::new(
+        "https://lspplus.localhost:8441/fhir/huisartsenpraktijk-delinde/49",
+    );
+    // A bare interaction and an HTTP capture whose payload uses prefixes declared outside it.
+    let cases = [
+        (
+            "episodes_REPC_EX990111NL_01.xml",
+            Interaction::Episodes,
+            "012345672",
+        ),
+        (
+            "alerts_REPC_IN990121NL_01.xml",
+            Interaction::Alerts,
+            "999911624",
+        ),
+    ];
+
+    for (file, interaction, bsn) in cases {
+        let original = std::fs::read_to_string(dir.join(file)).unwrap();
+        let rewrapped = data.answer(interaction, &query("4001", bsn)).unwrap();
+
+        let expected = translate::translate(&original, &ctx).unwrap();
+        let actual = translate::translate(&rewrapped, &ctx).unwrap();
+
+        let json = |t: &translate::Translation| {
+            t.resources.iter().map(|r| r.to_json()).collect::<Vec<_>>()
+        };
+        assert!(!expected.resources.is_empty(), "{file}");
+        assert_eq!(json(&actual), json(&expected), "{file}");
+    }
+}
