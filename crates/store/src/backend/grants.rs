@@ -135,7 +135,8 @@ macro_rules! impl_grant_store {
                 let claimed = sqlx::query(
                     "UPDATE codes SET used_at = $1 WHERE hash = $2 AND used_at IS NULL \
                      AND expires_at > $1 AND client_id = $3 AND redirect_uri = $4 \
-                     AND consent_id IN (SELECT id FROM consents WHERE revoked_at IS NULL)",
+                     AND EXISTS (SELECT 1 FROM consents c WHERE c.id = codes.consent_id \
+                     AND c.revoked_at IS NULL)",
                 )
                 .bind(now)
                 .bind(code_hash)
@@ -289,7 +290,8 @@ macro_rules! impl_grant_store {
                 let claimed = sqlx::query(
                     "UPDATE refresh_tokens SET last_used_at = $1 WHERE hash = $2 \
                      AND revoked_at IS NULL AND kind = 'redeemable' \
-                     AND consent_id IN (SELECT id FROM consents WHERE revoked_at IS NULL)",
+                     AND EXISTS (SELECT 1 FROM consents c WHERE c.id = refresh_tokens.consent_id \
+                     AND c.revoked_at IS NULL)",
                 )
                 .bind(now)
                 .bind(refresh_hash)
