@@ -188,45 +188,87 @@ fn dosage(
         .with_opt(node.and_then(|n| child(n, "doseQuantity")).and_then(dose))
 }
 
+/// Builds Timing.repeat from the dosage's PIVL_TS (frequency or period) and IVL_TS width (duration).
 fn timing(node: Node<'_, '_>) -> Option<Element> {
-    let effective =
-        children(node, "effectiveTime").find(|e| hl7v3::xml::xsi_type(*e) == Some("PIVL_TS"))?;
-    let frequency = child(effective, "frequency");
+    let periodic =
+        children(node, "effectiveTime").find(|e| hl7v3::xml::xsi_type(*e) == Some("PIVL_TS"));
+    let bounds = children(node, "effectiveTime")
+        .filter(|e| hl7v3::xml::xsi_type(*e) == Some("IVL_TS"))
+        .find_map(|e| child(e, "width"))
+        .and_then(|w| duration("boundsDuration", w));
     let mut repeat = Element::new("repeat");
-    if let Some(frequency) = frequency {
-        let count = child(frequency, "numerator").and_then(|n| n.attribute("value"));
-        let denominator = child(frequency, "denominator");
-        repeat.children.extend(
-            count
-                .and_then(|c| c.parse().ok())
-                .map(|c| Element::integer("frequency", c)),
+    if periodic.is_some_and(|p| p.attribute("isFlexible") != Some("true")) {
+        repeat.push(Element::extension(
+            "http://hl7.org/fhir/StructureDefinition/timing-exact",
+            Element::boolean("valueBoolean", true),
+        ));
+    }
+    repeat.children.extend(bounds);
+    if let Some(periodic) = periodic {
+        repeat.children.extend(repeat_parts(periodic));
+    }
+    (!repeat.children.is_empty()).then(|| Element::new("timing").with(repeat))
+}
+
+fn repeat_parts(periodic: Node<'_, '_>) -> Vec<Element> {
+    let mut parts = Vec::new();
+    let (count, period) = match child(periodic, "frequency") {
+        Some(frequency) => (
+            child(frequency, "numerator"),
+            child(frequency, "denominator"),
+        ),
+        None => (None, child(periodic, "period")),
+    };
+    if let Some(count) = count {
+        let single = count.attribute("value");
+        let low = child(count, "low").and_then(|l| l.attribute("value"));
+        let high = child(count, "high").and_then(|h| h.attribute("value"));
+        parts.extend(
+            single
+                .or(low)
+                .and_then(|v| v.parse().ok())
+                .map(|v| Element::integer("frequency", v)),
         );
-        repeat.children.extend(
-            denominator
-                .and_then(|d| d.attribute("value"))
-                .map(|v| Element::decimal("period", v)),
+        parts.extend(
+            high.and_then(|v| v.parse().ok())
+                .map(|v| Element::integer("frequencyMax", v)),
         );
-        repeat.children.extend(
-            denominator
-                .and_then(|d| d.attribute("unit"))
-                .map(|u| Element::primitive("periodUnit", u)),
-        );
-    } else if let Some(period) = child(effective, "period") {
-        repeat
-            .children
-            .extend(Some(Element::integer("frequency", 1)));
-        repeat.children.extend(
-            period
-                .attribute("value")
-                .map(|v| Element::decimal("period", v)),
-        );
-        repeat.children.extend(
+    }
+    if let Some(period) = period {
+        let value = period
+            .attribute("value")
+            .map(|v| v.strip_suffix(".0").unwrap_or(v));
+        parts.extend(value.map(|v| Element::decimal("period", v)));
+        parts.extend(
             period
                 .attribute("unit")
                 .map(|u| Element::primitive("periodUnit", u)),
         );
     }
-    (!repeat.children.is_empty()).then(|| Element::new("timing").with(repeat))
+    parts
+}
+
+/// Builds a UCUM Duration with the Dutch unit name that the Nictiz conversion uses.
+fn duration(name: &str, node: Node<'_, '_>) -> Option<Element> {
+    let value = node.attribute("value")?;
+    let unit = node.attribute("unit").unwrap_or("d");
+    let dutch = match unit {
+        "s" => "seconde",
+        "min" => "minuut",
+        "h" => "uur",
+        "d" => "dag",
+        "wk" => "week",
+        "mo" => "maand",
+        "a" => "jaar",
+        other => other,
+    };
+    Some(
+        Element::new(name)
+            .with(Element::decimal("value", value))
+            .with(Element::primitive("unit", dutch))
+            .with(Element::primitive("system", "http://unitsofmeasure.org"))
+            .with(Element::primitive("code", unit)),
+    )
 }
 
 /// Builds doseQuantity (a `center` value) or doseRange (`low`/`high`) in the G-Standaard unit.
@@ -241,7 +283,15 @@ fn dose(node: Node<'_, '_>) -> Option<Element> {
 }
 
 fn dose_quantity(name: &str, node: Node<'_, '_>) -> Option<Element> {
-    let translation = elements(node).find(|t| t.tag_name().name() == "translation");
+    // Prefer the G-Standaard Thesaurus 2 unit (stuk, ml, ...) over other translations.
+    let translations: Vec<Node<'_, '_>> = elements(node)
+        .filter(|t| t.tag_name().name() == "translation")
+        .collect();
+    let translation = translations
+        .iter()
+        .find(|t| t.attribute("codeSystem") == Some("2.16.840.1.113883.2.4.4.1.900.2"))
+        .or(translations.first())
+        .copied();
     let value = translation
         .and_then(|t| t.attribute("value"))
         .or_else(|| node.attribute("value"))?;
