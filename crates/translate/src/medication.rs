@@ -57,6 +57,7 @@ fn medication_request(builder: &mut Builder<'_>, node: Node<'_, '_>) -> Resource
             Element::new("requester")
                 .with(reference("agent", &r.practitioner, r.name.as_deref()).with_first(role))
         });
+    let reasons = reason_conditions(builder, node, &patient, patient_name.as_deref());
     let description = child(node, "text").map(text).filter(|t| !t.is_empty());
     let dosages: Vec<Element> = children(node, "entryRelationship")
         .filter(|r| {
@@ -89,6 +90,12 @@ fn medication_request(builder: &mut Builder<'_>, node: Node<'_, '_>) -> Resource
                 .map(|t| Element::primitive("authoredOn", t.as_str())),
         )
         .with_opt(requester)
+        .with_all(reason_codes(node))
+        .with_all(
+            reasons
+                .into_iter()
+                .map(|(target, display)| reference("reasonReference", &target, display.as_deref())),
+        )
         .with_all(dosages);
     Resource::from_element(element)
 }
@@ -312,4 +319,68 @@ fn dose_quantity(name: &str, node: Node<'_, '_>) -> Option<Element> {
                 .map(|u| Element::primitive("unit", u)),
         ),
     })
+}
+
+const AGREEMENT_REASON_TEMPLATE: &str = "2.16.840.1.113883.2.4.3.11.60.20.77.10.9270";
+const PRESCRIPTION_REASON_TEMPLATE: &str = "2.16.840.1.113883.2.4.3.11.60.20.77.10.9160";
+
+fn reason_values<'a, 'i>(
+    node: Node<'a, 'i>,
+    template: &'a str,
+) -> impl Iterator<Item = Node<'a, 'i>> + 'a {
+    children(node, "entryRelationship")
+        .filter_map(|r| child(r, "observation"))
+        .filter(move |o| has_template(*o, template))
+        .filter_map(|o| child(o, "value"))
+}
+
+/// The reason for the agreement (reden medicatieafspraak) as reasonCode; a nullFlavor stays a
+/// coding in the v3 NullFlavor system next to the original text.
+fn reason_codes(node: Node<'_, '_>) -> Vec<Element> {
+    reason_values(node, AGREEMENT_REASON_TEMPLATE)
+        .filter_map(|value| match value.attribute("nullFlavor") {
+            Some(flavor) => Some(
+                Element::new("reasonCode")
+                    .with(crate::datatypes::null_flavor_coding(flavor))
+                    .with_opt(
+                        child(value, "originalText")
+                            .map(text)
+                            .map(|t| Element::primitive("text", t)),
+                    ),
+            ),
+            None => codeable_concept("reasonCode", value),
+        })
+        .collect()
+}
+
+/// The reason for prescribing (reden van voorschrijven) as zib-Problem Conditions, one per code
+/// (agreements with the same reason share the Condition).
+fn reason_conditions(
+    builder: &mut Builder<'_>,
+    node: Node<'_, '_>,
+    patient: &str,
+    patient_name: Option<&str>,
+) -> Vec<(String, Option<String>)> {
+    let mut out = Vec::new();
+    for value in reason_values(node, PRESCRIPTION_REASON_TEMPLATE) {
+        let id = ids::from_text(&format!(
+            "reason|{}|{}",
+            value.attribute("codeSystem").unwrap_or_default(),
+            value.attribute("code").unwrap_or_default()
+        ));
+        let condition = Element::new("Condition")
+            .with(Element::primitive("id", id))
+            .with(parties::profile(
+                "http://nictiz.nl/fhir/StructureDefinition/zib-Problem",
+            ))
+            .with(Element::primitive("clinicalStatus", "active"))
+            .with_opt(codeable_concept("code", value))
+            .with(reference("subject", patient, patient_name));
+        let display = value.attribute("displayName").map(str::to_owned);
+        out.push((
+            builder.add(Resource::from_element(condition), SearchMode::Include),
+            display,
+        ));
+    }
+    out
 }
