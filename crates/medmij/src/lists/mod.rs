@@ -27,8 +27,8 @@ pub use zal::{
 
 use time::OffsetDateTime;
 
-/// Maximum accepted size of a list document in bytes. The production Aanbiederslijst is the
-/// largest list; this cap leaves ample room for it while bounding memory use.
+/// Maximum accepted size of a list document in bytes, to bound memory use.
+// NOTE: 64 MiB is an estimate; the size of the production Aanbiederslijst was not measured.
 pub const MAX_LIST_BYTES: usize = 64 * 1024 * 1024;
 
 /// Namespace of the OAuth Client List (Afsprakenset 1.0 and 1.1).

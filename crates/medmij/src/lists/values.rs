@@ -162,10 +162,10 @@ pub(crate) fn check_length(
 
 /// Builds an [`ListError::InvalidValue`], truncating long values.
 pub(crate) fn invalid(path: &str, value: &str, rule: &'static str) -> ListError {
-    let shown: String = value.chars().take(120).collect();
+    let truncated: String = value.chars().take(120).collect();
     ListError::InvalidValue {
         path: path.to_owned(),
-        value: shown,
+        value: truncated,
         rule,
     }
 }

@@ -130,6 +130,7 @@ fn demo_lists_pass_xmllint() {
     };
     let mut old_whitelist = whitelist.clone();
     old_whitelist.shape = WhitelistShape::V1_0;
+
     assert_eq!(OAuthClientList::parse(&ocl.to_xml()).unwrap(), ocl);
     assert_eq!(Whitelist::parse(&whitelist.to_xml()).unwrap(), whitelist);
     assert_eq!(
