@@ -121,8 +121,11 @@ pub fn name_display(name: &Element) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join(" "))
 }
 
-/// Returns the most detailed element in the document that describes the same person (same tag
-/// and same first id), because answers often repeat a role with only its id.
+/// Elements that describe a person in a role.
+const ROLE_TAGS: [&str; 3] = ["participantRole", "assignedEntity", "assignedAuthor"];
+
+/// Returns the most detailed element in the document that describes the same person (same first
+/// id), because answers often repeat a role with only its id.
 fn richest_description<'a, 'i>(role: Node<'a, 'i>) -> Node<'a, 'i> {
     let Some(id) = child(role, "id") else {
         return role;
@@ -135,7 +138,7 @@ fn richest_description<'a, 'i>(role: Node<'a, 'i>) -> Node<'a, 'i> {
     };
     role.document()
         .descendants()
-        .filter(|n| n.is_element() && n.tag_name().name() == role.tag_name().name())
+        .filter(|n| n.is_element() && ROLE_TAGS.contains(&n.tag_name().name()))
         .filter(same_id)
         .max_by_key(|n| n.descendants().count())
         .unwrap_or(role)

@@ -93,6 +93,7 @@ fn golden_reference_examples() {
         );
         for difference in &open {
             println!("    {difference}");
+            println!("OPEN\t{name}\t{}", difference.path);
             unexplained.push(format!("{name}: {difference}"));
         }
     }
