@@ -146,6 +146,11 @@ pub trait GrantStore {
     /// Revokes a consent and every token issued under it; returns false when it was unknown or
     /// already revoked.
     async fn revoke_consent(&self, id: i64, now: OffsetDateTime) -> Result<bool, StoreError>;
+
+    /// Deletes codes and access tokens that expired before `before`; returns how many rows went.
+    /// A code deleted this way can no longer be recognised as replayed, so pass a `before` well
+    /// past the access-token lifetime (for example a day ago).
+    async fn purge_expired_grants(&self, before: OffsetDateTime) -> Result<u64, StoreError>;
 }
 
 /// The append-only audit trail.

@@ -382,6 +382,27 @@ macro_rules! impl_grant_store {
                 tx.commit().await?;
                 Ok(true)
             }
+
+            async fn purge_expired_grants(
+                &self,
+                before: time::OffsetDateTime,
+            ) -> Result<u64, $crate::StoreError> {
+                let before = $crate::to_micros(before);
+                let mut tx = self.pool.begin().await?;
+                let mut deleted = 0;
+                for statement in [
+                    "DELETE FROM codes WHERE expires_at < $1",
+                    "DELETE FROM access_tokens WHERE expires_at < $1",
+                ] {
+                    deleted += sqlx::query(statement)
+                        .bind(before)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected();
+                }
+                tx.commit().await?;
+                Ok(deleted)
+            }
         }
     };
 }

@@ -118,6 +118,7 @@ on_all_backends!(
     audit_trail_append_only,
     providers_round_trip,
     duplicate_token_hash_rejected,
+    expired_grants_purged,
 );
 
 #[tokio::test]

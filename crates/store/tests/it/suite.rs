@@ -663,3 +663,44 @@ pub async fn write_bsn_everywhere(store: &dyn Store) {
         .unwrap();
     assert_eq!(bsn().as_str(), BSN);
 }
+
+pub async fn expired_grants_purged(store: Arc<dyn Store>) {
+    let (_, old_code) = code();
+    store
+        .issue_code(&consent(ConsentDuration::OneOff), &old_code)
+        .await
+        .unwrap();
+    let (old_access, _, old_tokens) = tokens(T0, None);
+    store
+        .redeem_code(&old_code.hash, CLIENT, REDIRECT, &old_tokens, T0)
+        .await
+        .unwrap();
+
+    let (_, fresh_code) = code();
+    let fresh_code = store::NewCode {
+        expires_at: T0 + Duration::days(2),
+        ..fresh_code
+    };
+    store
+        .issue_code(&consent(ConsentDuration::OneOff), &fresh_code)
+        .await
+        .unwrap();
+
+    let before = T0 + Duration::days(1);
+    assert_eq!(store.purge_expired_grants(before).await.unwrap(), 2);
+    assert!(store.get_access_token(&old_access).await.unwrap().is_none());
+    let (_, _, retry) = tokens(T0, None);
+    let gone = store
+        .redeem_code(&old_code.hash, CLIENT, REDIRECT, &retry, T0)
+        .await
+        .unwrap();
+    assert_eq!(gone, Redemption::Unknown);
+    let (_, _, fresh_tokens) = tokens(T0, None);
+    let kept = store
+        .redeem_code(&fresh_code.hash, CLIENT, REDIRECT, &fresh_tokens, T0)
+        .await
+        .unwrap();
+    assert!(matches!(kept, Redemption::Redeemed { .. }), "{kept:?}");
+    // The fresh code stays, but the access token just issued for it expired 15 minutes after T0.
+    assert_eq!(store.purge_expired_grants(before).await.unwrap(), 1);
+}
