@@ -181,7 +181,7 @@ pub fn telecom(node: Node<'_, '_>) -> Option<Element> {
     };
     let usage = node.attribute("use").and_then(|code| {
         let (fhir_use, display) = match code {
-            "HP" => ("home", "Primary home"),
+            "HP" => ("home", "Primary Home"),
             "H" => ("home", "Home address"),
             "WP" => ("work", "Work place"),
             "MC" => ("mobile", "Mobile contact"),
