@@ -547,3 +547,15 @@ fn cache_accepts_only_higher_volgnummer() {
     assert_eq!(cache.offer(&newer, later).unwrap().volgnummer, 523);
     assert!(!cache.is_stale(later, time::Duration::minutes(15)));
 }
+
+#[test]
+fn truncated_documents_rejected_without_panic() {
+    for (path, _) in EXAMPLES {
+        let xml = read(path);
+        let end = xml.trim_end().len();
+        for cut in (0..end).filter(|cut| xml.is_char_boundary(*cut)).step_by(3) {
+            let result = AnyList::parse(&xml[..cut]);
+            assert!(result.is_err(), "{path} cut at {cut} was accepted");
+        }
+    }
+}
