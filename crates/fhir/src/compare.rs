@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use crate::element::{Element, Resource};
 use flatten::{Entry, Leaf, entries_of};
 
-/// How a leaf differs.
+/// The kind of a difference.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DifferenceKind {
     /// The expected leaf (or resource) is absent from the actual output.
@@ -27,7 +27,7 @@ pub enum DifferenceKind {
 pub struct Difference {
     /// The path, e.g. `EpisodeOfCare/e1.identifier.system` (the expected resource's id when matched).
     pub path: String,
-    /// What kind of difference this is.
+    /// The kind of difference.
     pub kind: DifferenceKind,
     /// The expected value, if any.
     pub expected: Option<String>,

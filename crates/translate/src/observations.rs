@@ -13,7 +13,7 @@ use crate::datatypes::{
 use crate::output::SearchMode;
 use crate::{ids, practitioners};
 
-/// Which of the two Observation profiles to produce.
+/// The Observation profile to produce.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     /// gp-LaboratoryResult (NHG table 45 lab determinations).

@@ -3,7 +3,7 @@
 
 use fhir::Resource;
 
-/// How a resource takes part in the search result.
+/// The role of a resource in the search result.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SearchMode {
     /// The resource matches the search (counted in `Bundle.total`).

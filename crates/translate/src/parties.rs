@@ -6,7 +6,7 @@ use roxmltree::Node;
 
 use crate::datatypes::{code_specification, coding_of, identifier, parse_ts};
 
-/// The Dutch display of an AdministrativeGender code, with the FHIR gender.
+/// Returns the FHIR gender and Dutch display of an AdministrativeGender code.
 fn gender(code: &str) -> Option<(&'static str, &'static str)> {
     match code {
         "M" => Some(("male", "man")),
