@@ -1,20 +1,23 @@
 //! The CapabilityStatement (`GET [base]/metadata`) of each gegevensdienst, generated from the search table.
 
-use fhir::Resource;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use super::bundle::to_resource;
+use super::format::Format;
 use super::outcome::FhirError;
 use super::searches;
 
-/// Builds the CapabilityStatement of `gegevensdienst`, served at `base_url`.
+/// Builds the CapabilityStatement of `gegevensdienst`, served at `base_url`, as FHIR JSON.
+///
+/// The statement stays JSON because the `fhir` crate's JSON writer knows repeating elements only for the
+/// resources lspplus translates; XML goes through the element tree, which needs no such knowledge.
 pub(super) fn statement(
     gegevensdienst: &str,
     base_url: &str,
     now: OffsetDateTime,
-) -> Result<Resource, FhirError> {
+) -> Result<Value, FhirError> {
     if !searches::is_known_gegevensdienst(gegevensdienst) {
         return Err(FhirError::NotSupported(format!(
             "gegevensdienst {gegevensdienst} is not offered"
@@ -49,7 +52,15 @@ pub(super) fn statement(
             "resource": resources
         }]
     });
-    to_resource(&statement)
+    Ok(statement)
+}
+
+/// Serializes the statement in `format`.
+pub(super) fn render(statement: &Value, format: Format) -> Result<String, FhirError> {
+    match format {
+        Format::Json => Ok(statement.to_string()),
+        Format::Xml => Ok(to_resource(statement)?.to_xml()),
+    }
 }
 
 fn resource_entry(search: &searches::Search) -> Value {

@@ -189,9 +189,10 @@ pub(super) async fn metadata(
                 &practice_base(&deps, &naam, &gegevensdienst),
                 now,
             )
-            .map(|statement| Body {
+            .and_then(|statement| capability::render(&statement, format))
+            .map(|text| Body {
                 content_type: format.content_type().to_owned(),
-                bytes: format.render(&statement).into_bytes(),
+                bytes: text.into_bytes(),
                 resource_count: 0,
             });
             (format, result)

@@ -17,6 +17,8 @@ mod params;
 mod pipeline;
 pub mod ports;
 pub mod searches;
+#[cfg(test)]
+mod tests;
 
 use std::sync::Arc;
 

@@ -45,9 +45,8 @@ pub struct DataRequest<'a> {
 /// Queries, translates and discloses.
 ///
 /// # Errors
-/// The first LSP failure when no interaction succeeded; [`FhirError::Forbidden`] when the patient is
-/// under 16 or their age cannot be established while there is data; [`FhirError::Internal`] when an
-/// answer cannot be translated.
+/// The first LSP failure when no interaction succeeded; [`FhirError::Forbidden`] when the answer's
+/// birth date shows a patient under 16; [`FhirError::Internal`] when an answer cannot be translated.
 pub async fn fetch(deps: &FhirDeps, request: DataRequest<'_>) -> Result<Disclosed, FhirError> {
     let queries = request.search.interactions.iter().map(|&interaction| {
         deps.lsp.query(
@@ -117,9 +116,6 @@ pub async fn fetch(deps: &FhirDeps, request: DataRequest<'_>) -> Result<Disclose
 }
 
 fn disclose(request: DataRequest<'_>, resources: Vec<Value>) -> Result<Vec<Value>, FhirError> {
-    let has_data = resources
-        .iter()
-        .any(|r| r["resourceType"].as_str() != Some("Patient"));
     let birth_date = resources
         .iter()
         .filter(|r| r["resourceType"].as_str() == Some("Patient"))
@@ -129,17 +125,11 @@ fn disclose(request: DataRequest<'_>, resources: Vec<Value>) -> Result<Vec<Value
                 .and_then(disclosure::fhir_date)
         });
 
+    // Episode answers often carry no birth time. A token exists only after the availability check found
+    // the patient 16 or older, and age only grows, so without a birth date the check at consent stands.
     let patient_age = match birth_date {
         Some(birth_date) => disclosure::age_on(birth_date, request.today),
-        None if !has_data => return Ok(Vec::new()),
-        None => {
-            tracing::warn!(
-                "the GP system's answer has no patient birth date, so nothing is disclosed"
-            );
-            return Err(FhirError::Forbidden(
-                "the patient's age could not be established, so no data is shown".to_owned(),
-            ));
-        }
+        None => disclosure::MINIMUM_AGE,
     };
 
     let ctx = disclosure::Context {
