@@ -9,6 +9,7 @@ mod journal;
 mod medication;
 mod model;
 mod organizer;
+mod other_records;
 mod pdf;
 mod persons;
 mod records;

@@ -5,7 +5,7 @@ use time::{Date, Duration};
 
 use super::SynthPatient;
 use super::model::{ClinicalData, Clinician, Gender, Practice};
-use super::records;
+use super::{other_records, records};
 use crate::person::{DemoPerson, age_on};
 
 /// AORTA application id of the GP system of Huisartsenpraktijk De Linde.
@@ -108,7 +108,7 @@ pub fn demo_patients(today: Date) -> Vec<SynthPatient> {
             postal_code: "3500 AA",
             city: "Utrecht",
         },
-        vec![(linde(), records::teenager(today))],
+        vec![(linde(), other_records::teenager(today))],
     );
     add(
         Seed {
@@ -121,7 +121,7 @@ pub fn demo_patients(today: Date) -> Vec<SynthPatient> {
             postal_code: "8000 AB",
             city: "Zwolle",
         },
-        vec![(anker(), records::elderly(today))],
+        vec![(anker(), other_records::elderly(today))],
     );
     add(
         Seed {
@@ -135,8 +135,8 @@ pub fn demo_patients(today: Date) -> Vec<SynthPatient> {
             city: "Utrecht",
         },
         vec![
-            (linde(), records::moved_away(today)),
-            (anker(), records::new_practice(today)),
+            (linde(), other_records::moved_away(today)),
+            (anker(), other_records::new_practice(today)),
         ],
     );
     add(
