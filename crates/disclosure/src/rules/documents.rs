@@ -3,7 +3,7 @@
 use serde_json::Value;
 use time::{Date, macros::date};
 
-use crate::json::{date_at, id, points_at, references, resource_type};
+use crate::json::{date_at, id, points_at, resource_type};
 
 /// Documents added before this day stay hidden.
 pub const PDFA_CUTOFF: Date = date!(2020 - 07 - 01);
@@ -30,7 +30,6 @@ pub(crate) fn select(resources: Vec<Value>) -> Vec<Value> {
             .any(|url| points_at(url, "Binary", id(binary)))
     };
 
-    let mut document_targets = Vec::new();
     let mut kept_others = Vec::with_capacity(others.len());
     for resource in others {
         let keep = match resource_type(&resource) {
@@ -41,9 +40,6 @@ pub(crate) fn select(resources: Vec<Value>) -> Vec<Value> {
             _ => true,
         };
         if keep {
-            if resource_type(&resource) == "DocumentManifest" {
-                references(&resource["content"], &mut document_targets);
-            }
             kept_others.push(resource);
         }
     }

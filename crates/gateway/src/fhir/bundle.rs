@@ -1,5 +1,5 @@
 //! Assembling the searchset Bundle from the disclosed resources: the matches, the resources they
-//! reference (search mode `include`), and an OperationOutcome for partial answers.
+//! reference (search mode `include`), and an OperationOutcome for partial responses.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
@@ -10,7 +10,7 @@ use super::filter::matches_all;
 use super::outcome::FhirError;
 use super::params::Filter;
 
-/// What the Bundle is for.
+/// The search that a Bundle belongs to: its type, filters, base URL and self link.
 #[derive(Debug, Clone, Copy)]
 pub struct BundleSpec<'a> {
     /// The searched resource type; resources of this type that pass `filters` are the matches.

@@ -11,7 +11,7 @@ use super::searches;
 
 /// Builds the CapabilityStatement of `gegevensdienst`, served at `base_url`, as FHIR JSON.
 ///
-/// The statement stays JSON because the `fhir` crate's JSON writer knows repeating elements only for the
+/// The statement stays JSON because the `fhir` crate's JSON writer lists repeating elements only for the
 /// resources lspplus translates; XML goes through the element tree, which needs no such knowledge.
 pub(super) fn statement(
     gegevensdienst: &str,

@@ -34,7 +34,7 @@ impl Format {
 /// Chooses the format from `_format` (which wins) or `Accept`; JSON when neither names one.
 ///
 /// # Errors
-/// [`FhirError::UnsupportedVersion`] when `Accept` asks for a `fhirVersion` other than 3.0.
+/// [`FhirError::UnsupportedVersion`] when `Accept` requests a `fhirVersion` other than 3.0.
 pub fn negotiate(accept: Option<&str>, format_param: Option<&str>) -> Result<Format, FhirError> {
     if let Some(format) = format_param.and_then(from_mime) {
         return Ok(format);

@@ -36,7 +36,7 @@ pub use ports::{
 
 use crate::admin::Metrics;
 
-/// What the FHIR router needs.
+/// The services and settings of the FHIR router.
 #[derive(Clone)]
 pub struct FhirDeps {
     /// The public URL of the FHIR mount, e.g. `https://lspplus.localhost:8441/fhir`; fullUrls and self

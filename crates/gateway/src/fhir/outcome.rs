@@ -1,4 +1,4 @@
-//! Errors of the FHIR resource server and their answers: an OperationOutcome, the HTTP status and, on
+//! Errors of the FHIR resource server and their responses: an OperationOutcome, the HTTP status and, on
 //! 400, 401 and 403, a `WWW-Authenticate: Bearer error="…", error_description="…"` header.
 
 use axum::http::{HeaderValue, StatusCode, header};
@@ -26,7 +26,7 @@ pub enum FhirError {
     /// Bad request syntax or parameters.
     #[error("{0}")]
     BadRequest(String),
-    /// `Accept` asks for a FHIR version other than STU3.
+    /// `Accept` requests a FHIR version other than STU3.
     #[error("Requested FHIR version not supported")]
     UnsupportedVersion,
     /// A resource type or interaction that this gegevensdienst does not offer.
@@ -80,7 +80,7 @@ impl FhirError {
         }
     }
 
-    /// Builds the OperationOutcome answer in `format`.
+    /// Builds the OperationOutcome response in `format`.
     pub fn to_response(&self, format: Format) -> Response {
         let mut issue = OperationOutcomeIssue::new(IssueSeverity::Error, self.issue_code());
         issue.diagnostics = Some(self.to_string());

@@ -49,7 +49,7 @@ pub struct SearchParams {
     pub includes: Vec<String>,
 }
 
-/// Why the parameters were rejected; every variant becomes HTTP 400.
+/// A rejected search parameter; every variant becomes HTTP 400.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ParamError {
     /// `patient` or `subject` was sent; the patient comes from the access token only.

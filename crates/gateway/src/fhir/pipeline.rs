@@ -1,5 +1,5 @@
 //! The data path shared by searches and the Binary read: query the LSP (several interactions in
-//! parallel), translate the answers, and keep what the OPEN disclosure rules allow.
+//! parallel), translate the responses, and keep what the OPEN disclosure rules allow.
 
 use std::collections::HashSet;
 
@@ -19,7 +19,7 @@ use super::searches::Search;
 pub struct Disclosed {
     /// The resources the patient may see, as FHIR JSON, without duplicates.
     pub resources: Vec<Value>,
-    /// Issues for failed interactions and for LSP errors inside answers.
+    /// Issues for failed interactions and for LSP errors inside responses.
     pub issues: Vec<OperationOutcomeIssue>,
 }
 
@@ -87,8 +87,8 @@ pub async fn fetch(deps: &FhirDeps, request: DataRequest<'_>) -> Result<Disclose
         any_answer = true;
 
         let translation = translate::translate(&xml, &ctx).map_err(|error| {
-            tracing::error!(interaction = interaction.as_str(), %error, "translating an LSP answer failed");
-            FhirError::Internal(format!("the answer to {interaction} could not be translated"))
+            tracing::error!(interaction = interaction.as_str(), %error, "translating an LSP response failed");
+            FhirError::Internal(format!("the response to {interaction} could not be translated"))
         })?;
         disclosed.issues.extend(translation.issues);
         for resource in &translation.resources {
@@ -126,7 +126,7 @@ fn disclose(request: DataRequest<'_>, resources: Vec<Value>) -> Result<Vec<Value
         });
 
     // Episode answers often carry no birth time. A token exists only after the availability check found
-    // the patient 16 or older, and age only grows, so without a birth date the check at consent stands.
+    // the patient 16 or older, and age only grows, so without a birth date the result of that check still holds.
     let patient_age = match birth_date {
         Some(birth_date) => disclosure::age_on(birth_date, request.today),
         None => disclosure::MINIMUM_AGE,
@@ -138,7 +138,7 @@ fn disclose(request: DataRequest<'_>, resources: Vec<Value>) -> Result<Vec<Value
         online_access_start: request.practice.online_access_start,
     };
     disclosure::select(request.search.category, resources, &ctx).map_err(|error| {
-        tracing::info!(%error, "disclosure refused");
+        tracing::info!(%error, "disclosure rejected the request");
         FhirError::Forbidden("online access to the GP record starts at age 16".to_owned())
     })
 }

@@ -6,7 +6,7 @@ use futures::future::BoxFuture;
 use hl7v3::Interaction;
 use time::{Date, OffsetDateTime};
 
-/// What an access token grants, as stored at the token endpoint.
+/// The grant behind an access token, as stored at the token endpoint.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenGrant {
     /// The patient the token was issued for; the only source of the patient in a FHIR request.
@@ -56,7 +56,7 @@ pub struct AuditEvent {
     pub gegevensdienst: String,
     /// The patient; the store keeps it encrypted.
     pub bsn: Bsn,
-    /// What was read, e.g. `EpisodeOfCare?` or `Binary/abc` (never contains a BSN).
+    /// The access, e.g. `EpisodeOfCare?` or `Binary/abc` (never contains a BSN).
     pub action: String,
     /// The HTTP status returned to the PGO.
     pub status: u16,
@@ -73,7 +73,7 @@ pub struct AuditEvent {
 #[error("{0}")]
 pub struct PortError(pub String);
 
-/// An LSP (AORTA) failure, one variant per outcome that the FHIR answer distinguishes.
+/// An LSP (AORTA) failure, one variant per outcome that the FHIR response distinguishes.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LspError {
     /// The LSP or GP system returned an error code, e.g. `NOSTORE`, `RTUDEST`, `AUTERR_SWV_FALSE`.
@@ -82,13 +82,13 @@ pub enum LspError {
     /// The GP system has no data for the patient (`queryResponseCode NF`).
     #[error("the GP system has no data for the patient")]
     NotFound,
-    /// No answer arrived within the configured timeout.
+    /// No response arrived within the configured timeout.
     #[error("the LSP did not answer in time")]
     Timeout,
     /// The circuit breaker for this GP system is open after repeated failures.
     #[error("the GP system is temporarily not called after repeated failures")]
     CircuitOpen,
-    /// The answer concerns another patient or another query; it is never served.
+    /// The response concerns another patient or another query, so it is never served.
     #[error("the LSP answer does not belong to the query: {0}")]
     Mismatch(String),
     /// A transport, HTTP, SOAP or parse failure.

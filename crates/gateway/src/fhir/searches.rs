@@ -18,7 +18,7 @@ pub struct Search {
     pub resource_type: &'static str,
     /// The Ketenzorg queries to send; several run in parallel.
     pub interactions: &'static [Interaction],
-    /// The OPEN rule that selects what the patient sees.
+    /// The OPEN rule that selects the resources shown to the patient.
     pub category: Category,
     /// The search parameters that filter the result.
     pub params: &'static [&'static str],
