@@ -89,9 +89,29 @@ pub enum TranslateError {
 
 /// Translates an AORTA answer to FHIR resources and issues.
 pub fn translate(xml: &str, ctx: &Context) -> Result<Translation, TranslateError> {
-    let doc = hl7v3::read::parse(xml)?;
-    let messages = hl7v3::read::messages(&doc)?;
-    let mut builder = Builder::new(ctx, &messages);
+    translate_all(&[xml], ctx)
+}
+
+/// Translates several AORTA answers for one search together (e.g. the encounters and journal
+/// answers behind a Composition search), so that resources refer to each other and shared context
+/// (Patient, Organizations, Practitioners) appears once.
+pub fn translate_all(xmls: &[&str], ctx: &Context) -> Result<Translation, TranslateError> {
+    let docs = xmls
+        .iter()
+        .map(|xml| hl7v3::read::parse(xml))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut messages = Vec::new();
+    for doc in &docs {
+        messages.extend(hl7v3::read::messages(doc)?);
+    }
+    translate_messages(&messages, ctx)
+}
+
+fn translate_messages(
+    messages: &[hl7v3::read::Message<'_, '_>],
+    ctx: &Context,
+) -> Result<Translation, TranslateError> {
+    let mut builder = Builder::new(ctx, messages);
     let is_journal =
         |m: &&hl7v3::read::Message<'_, '_>| m.interaction() == Some(hl7v3::Interaction::Journal);
     if messages.iter().any(|m| is_journal(&m)) {

@@ -106,3 +106,35 @@ fn golden_reference_examples() {
         );
     }
 }
+
+#[test]
+fn separate_answers_translate_together() {
+    let Some(dir) = reference_dir() else { return };
+    let inputs = dir.join("hl7v3/ketenzorg-3.0.2/hl7v3_instance");
+    let encounters =
+        std::fs::read_to_string(inputs.join("contactmomenten_PRPA_IN900350NL_01.xml")).unwrap();
+    let journal =
+        std::fs::read_to_string(inputs.join("contactverslag_REPC_IN990101NL_01.xml")).unwrap();
+    let ctx = Context::new(BASE_URL);
+    let translation = translate::translate_all(&[&journal, &encounters], &ctx).unwrap();
+    let compositions: Vec<_> = translation
+        .resources
+        .iter()
+        .filter(|r| r.resource_type() == "Composition")
+        .collect();
+    assert_eq!(compositions.len(), 2);
+    for composition in compositions {
+        let encounter = composition.element.child("encounter").unwrap();
+        let target = encounter.child_value("reference").unwrap();
+        assert!(target.starts_with("Encounter/"), "{target}");
+    }
+    let matches = translation
+        .modes
+        .iter()
+        .filter(|m| **m == translate::SearchMode::Match)
+        .count();
+    assert_eq!(
+        matches, 2,
+        "only the Compositions match; encounters are context"
+    );
+}
