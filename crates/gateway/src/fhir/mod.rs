@@ -4,6 +4,7 @@
 //! `GET /{naam}/{gegevensdienst}/{type}` (search), `GET /{naam}/{gegevensdienst}/Binary/{id}` (read) and
 //! `GET /{naam}/{gegevensdienst}/metadata`. The patient comes only from the bearer token.
 
+mod aorta_lsp;
 mod auth;
 mod binary;
 mod bundle;
@@ -26,6 +27,7 @@ use axum::Router;
 use axum::routing::get;
 use common::Clock;
 
+pub use aorta_lsp::{AortaLsp, lsp_error};
 pub use auth::hash_token;
 pub use dutch_time::dutch_date;
 pub use outcome::FhirError;
