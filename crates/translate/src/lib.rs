@@ -9,6 +9,7 @@
 mod alerts;
 mod allergies;
 mod builder;
+mod correspondence;
 pub mod datatypes;
 mod encounters;
 mod episodes;
@@ -152,6 +153,7 @@ fn translate_message(
         Some(Interaction::MedicationAgreements) => medication::translate(builder, message),
         Some(Interaction::Alerts) => alerts::translate(builder, message),
         Some(Interaction::Intolerances) => allergies::translate(builder, message),
+        Some(Interaction::Correspondence) => correspondence::translate(builder, message),
         _ => return Err(TranslateError::Unsupported(message.interaction_id.clone())),
     }
     Ok(())

@@ -164,10 +164,10 @@ fn lsp_error_becomes_operation_outcome_issue() {
 
 #[test]
 fn unsupported_interaction_is_an_error() {
-    let answer = r#"<QUCO_IN990003NL01 xmlns="urn:hl7-org:v3"><id root="1"/>
-      <interactionId root="2.16.840.1.113883.1.6" extension="QUCO_IN990003NL01"/>
-      <ControlActProcess><subject><organizer/></subject></ControlActProcess></QUCO_IN990003NL01>"#;
+    let answer = r#"<QUPC_IN990002NL xmlns="urn:hl7-org:v3"><id root="1"/>
+      <interactionId root="2.16.840.1.113883.1.6" extension="QUPC_IN990002NL"/>
+      <ControlActProcess><subject><organizer/></subject></ControlActProcess></QUPC_IN990002NL>"#;
     assert!(
-        matches!(translate(answer, &ctx()), Err(TranslateError::Unsupported(id)) if id == "QUCO_IN990003NL01")
+        matches!(translate(answer, &ctx()), Err(TranslateError::Unsupported(id)) if id == "QUPC_IN990002NL")
     );
 }

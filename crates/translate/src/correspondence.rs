@@ -1,0 +1,226 @@
+//! Correspondence (`QUCO_IN990003NL01`, PDF/A letters) to IHE.MHD.Minimal.DocumentReference,
+//! IHE.MHD.DocumentManifest and Binary, for gegevensdienst 51.
+//!
+//! Expected layout (as crates/sim-his writes it, after the VZVZ PDF/A transformation): an
+//! `organizer` with `recordTarget` and one `component/act` per letter, with `id`, `code` (document
+//! type), `text` (title), `statusCode`, `effectiveTime` (or `effectiveTime/center`), a `participant
+//! DIST` (sender, `participantRole/scopingEntity` with `id` and `desc`) and
+//! `reference/externalDocument` with `id`, `code` and `text mediaType=".." representation="B64"`
+//! holding the document inline as base64. A `text` with only `reference/@value` (a listing without
+//! content) still yields the DocumentReference, but no Binary.
+
+use fhir::{Element, Resource};
+use hl7v3::read::Message;
+use hl7v3::xml::{child, children, path, text};
+use roxmltree::Node;
+
+use crate::builder::Builder;
+use crate::datatypes::{codeable_concept, coding_of, identifier, reference, ts_of};
+use crate::output::SearchMode;
+use crate::{ids, parties};
+
+const DOCUMENT_REFERENCE_PROFILE: &str =
+    "http://nictiz.nl/fhir/StructureDefinition/IHE.MHD.Minimal.DocumentReference";
+const DOCUMENT_MANIFEST_PROFILE: &str =
+    "http://nictiz.nl/fhir/StructureDefinition/IHE.MHD.DocumentManifest";
+
+/// LOINC document types and the LOINC class (XDS classCode) they belong to.
+const DOCUMENT_CLASSES: &[(&str, (&str, &str))] = &[
+    ("68688-1", DISCHARGE_SUMMARY),
+    ("68626-1", DISCHARGE_SUMMARY),
+    ("18842-5", DISCHARGE_SUMMARY),
+    ("11490-0", DISCHARGE_SUMMARY),
+    ("34105-7", DISCHARGE_SUMMARY),
+    ("34781-5", CONSULT_NOTE),
+    ("34797-1", CONSULT_NOTE),
+    ("11488-4", CONSULT_NOTE),
+    ("57133-1", REFERRAL_NOTE),
+    ("18748-4", IMAGING_REPORT),
+    ("11502-2", LAB_REPORT),
+];
+const DISCHARGE_SUMMARY: (&str, &str) = ("18842-5", "Discharge summary");
+const CONSULT_NOTE: (&str, &str) = ("11488-4", "Consult note");
+const REFERRAL_NOTE: (&str, &str) = ("57133-1", "Referral note");
+const IMAGING_REPORT: (&str, &str) = ("18748-4", "Diagnostic imaging study");
+const LAB_REPORT: (&str, &str) = ("11502-2", "Laboratory report");
+
+/// Translates every letter of a correspondence answer.
+pub fn translate(builder: &mut Builder<'_>, message: &Message<'_, '_>) {
+    for organizer in message.subjects() {
+        for act in children(organizer, "component").filter_map(|c| child(c, "act")) {
+            letter(builder, act);
+        }
+    }
+}
+
+/// One letter: the Binary (when the content is inline), its DocumentReference and a DocumentManifest.
+fn letter(builder: &mut Builder<'_>, act: Node<'_, '_>) {
+    let (patient, patient_name) = builder.patient();
+    let document = path(act, &["reference", "externalDocument"]);
+    let content = document.and_then(|d| child(d, "text"));
+    let content_type = content
+        .and_then(|t| t.attribute("mediaType"))
+        .unwrap_or("application/pdf");
+    let act_id = ids::of_node(act).unwrap_or_else(|| ids::from_text(&text(act)));
+    let binary_id = document
+        .and_then(ids::of_node)
+        .unwrap_or_else(|| format!("{act_id}-content"));
+    if let Some(data) = content.and_then(inline_base64) {
+        let binary = Element::new("Binary")
+            .with(Element::primitive("id", binary_id.as_str()))
+            .with(Element::primitive("contentType", content_type))
+            .with(Element::primitive("content", data));
+        builder.add(Resource::from_element(binary), SearchMode::Include);
+    }
+    let author = sender(builder, act);
+    let title = child(act, "text").map(text).filter(|t| !t.is_empty());
+    let effective = child(act, "effectiveTime");
+    let time = ts_of(effective).or_else(|| ts_of(effective.and_then(|e| child(e, "center"))));
+    let type_node = document
+        .and_then(|d| child(d, "code"))
+        .or_else(|| child(act, "code"));
+    let document_type = type_node.and_then(|c| codeable_concept("type", c));
+    let class = type_node
+        .and_then(|c| c.attribute("code"))
+        .and_then(document_class);
+    let status = match child(act, "statusCode").and_then(|s| s.attribute("code")) {
+        Some("nullified") => "entered-in-error",
+        Some("obsolete") => "superseded",
+        _ => "current",
+    };
+    let master = document
+        .and_then(|d| child(d, "id"))
+        .and_then(master_identifier);
+    let author_reference = author
+        .as_ref()
+        .map(|(target, name)| reference("author", target, name.as_deref()));
+    let binary_url = format!("{}/Binary/{binary_id}", builder.context().base_url);
+    let attachment = Element::new("attachment")
+        .with(Element::primitive("contentType", content_type))
+        .with(Element::primitive("url", binary_url))
+        .with_opt(title.clone().map(|t| Element::primitive("title", t)));
+    let document_reference = Element::new("DocumentReference")
+        .with(Element::primitive("id", act_id.as_str()))
+        .with(parties::profile(DOCUMENT_REFERENCE_PROFILE))
+        .with_opt(master)
+        .with_all(children(act, "id").filter_map(identifier))
+        .with(Element::primitive("status", status))
+        .with_opt(document_type.clone())
+        .with_opt(class.map(|c| c.into_class("class")))
+        .with(reference("subject", &patient, patient_name.as_deref()))
+        .with_opt(
+            time.as_ref()
+                .map(|t| Element::primitive("indexed", t.to_date_time())),
+        )
+        .with_opt(author_reference.clone())
+        .with_opt(title.clone().map(|t| Element::primitive("description", t)))
+        .with(Element::new("content").with(attachment));
+    let target = builder.add(
+        Resource::from_element(document_reference),
+        SearchMode::Match,
+    );
+    let manifest_type = class
+        .map(|c| c.into_class("type"))
+        .or_else(|| document_type.clone());
+    let manifest = Element::new("DocumentManifest")
+        .with(Element::primitive("id", act_id.as_str()))
+        .with(parties::profile(DOCUMENT_MANIFEST_PROFILE))
+        .with_opt(child(act, "id").and_then(master_identifier))
+        .with(Element::primitive("status", status))
+        .with_opt(manifest_type)
+        .with(reference("subject", &patient, patient_name.as_deref()))
+        .with_opt(
+            time.as_ref()
+                .map(|t| Element::primitive("created", t.to_date_time())),
+        )
+        .with_opt(author_reference)
+        .with_opt(title.clone().map(|t| Element::primitive("description", t)))
+        .with(
+            Element::new("content").with(reference(
+                "pReference",
+                &target,
+                title
+                    .as_deref()
+                    .or_else(|| type_node.and_then(|c| c.attribute("displayName"))),
+            )),
+        );
+    builder.add(Resource::from_element(manifest), SearchMode::Match);
+}
+
+/// A LOINC class code with its display.
+#[derive(Clone, Copy)]
+struct DocumentClass(&'static str, &'static str);
+
+impl DocumentClass {
+    fn into_class(self, name: &str) -> Element {
+        Element::new(name).with(coding_of(Some("http://loinc.org"), self.0, Some(self.1)))
+    }
+}
+
+/// Returns the class of a LOINC document type, when known.
+fn document_class(code: &str) -> Option<DocumentClass> {
+    DOCUMENT_CLASSES
+        .iter()
+        .find(|(known, _)| *known == code)
+        .map(|(_, (class, display))| DocumentClass(class, display))
+}
+
+/// Returns the base64 text of an inline `ED` (whitespace removed), or `None` when the element
+/// only refers to the content or is empty.
+fn inline_base64(content: Node<'_, '_>) -> Option<String> {
+    let data: String = content
+        .children()
+        .filter(|n| n.is_text())
+        .filter_map(|n| n.text())
+        .flat_map(str::chars)
+        .filter(|c| !c.is_ascii_whitespace())
+        .collect();
+    let valid = data
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='));
+    (!data.is_empty() && valid).then_some(data)
+}
+
+/// Builds the document's masterIdentifier: an OID or URN extension stays a URI, other ids keep
+/// their identifier system.
+fn master_identifier(id: Node<'_, '_>) -> Option<Element> {
+    let root = id.attribute("root")?;
+    let value = match id.attribute("extension") {
+        Some(extension) if extension.starts_with("urn:") => extension.to_owned(),
+        Some(_) => {
+            let mut element = identifier(id)?;
+            element.name = "masterIdentifier".to_owned();
+            return Some(element);
+        }
+        None => format!("urn:oid:{root}"),
+    };
+    Some(
+        Element::new("masterIdentifier")
+            .with(Element::primitive("system", "urn:ietf:rfc:3986"))
+            .with(Element::primitive("value", value)),
+    )
+}
+
+/// Adds the sending organization (`participant DIST`) and returns its reference and name.
+fn sender(builder: &mut Builder<'_>, act: Node<'_, '_>) -> Option<(String, Option<String>)> {
+    let entity = children(act, "participant")
+        .find(|p| p.attribute("typeCode") == Some("DIST"))
+        .and_then(|p| path(p, &["participantRole", "scopingEntity"]))?;
+    let name = child(entity, "desc")
+        .or_else(|| child(entity, "name"))
+        .map(text)
+        .filter(|n| !n.is_empty());
+    let id = ids::of_node(entity).or_else(|| name.as_deref().map(ids::from_text))?;
+    let organization = Element::new("Organization")
+        .with(Element::primitive("id", id))
+        .with(parties::profile(
+            "http://fhir.nl/fhir/StructureDefinition/nl-core-organization",
+        ))
+        .with_all(children(entity, "id").filter_map(identifier))
+        .with_opt(name.clone().map(|n| Element::primitive("name", n)));
+    let target = builder.add_once(Resource::from_element(organization), SearchMode::Include);
+    Some((target, name))
+}
+
+#[cfg(test)]
+mod tests;
