@@ -139,7 +139,14 @@ impl<'c> Builder<'c> {
             resource.resource_type() != "Encounter"
                 || referenced.contains(&format!("Encounter/{}", resource.id().unwrap_or_default()))
         });
-        let (resources, modes) = matches.into_iter().chain(includes).unzip();
+        let (resources, modes) = matches
+            .into_iter()
+            .chain(includes)
+            .map(|(mut resource, mode)| {
+                crate::narrative::add(&mut resource.element);
+                (resource, mode)
+            })
+            .unzip();
         Translation {
             resources,
             modes,

@@ -17,6 +17,7 @@ mod errors;
 pub mod ids;
 mod journal;
 mod medication;
+mod narrative;
 mod observations;
 mod output;
 mod parties;
