@@ -63,14 +63,14 @@ pub async fn fetch(deps: &FhirDeps, request: DataRequest<'_>) -> Result<Disclose
     let mut disclosed = Disclosed::default();
     let mut first_failure = None;
     let mut any_answer = false;
-    let mut seen = HashSet::new();
+    let mut xmls = Vec::new();
     for (interaction, answer) in request.search.interactions.iter().zip(answers) {
-        let xml = match answer {
-            Ok(xml) => xml,
-            Err(LspError::NotFound) => {
+        match answer {
+            Ok(xml) => {
                 any_answer = true;
-                continue;
+                xmls.push(xml);
             }
+            Err(LspError::NotFound) => any_answer = true,
             Err(error) => {
                 deps.metrics.count_lsp_error(error.label());
                 tracing::warn!(
@@ -81,16 +81,26 @@ pub async fn fetch(deps: &FhirDeps, request: DataRequest<'_>) -> Result<Disclose
                 );
                 disclosed.issues.push(lsp_issue(&error));
                 first_failure.get_or_insert(error);
-                continue;
             }
-        };
-        any_answer = true;
+        }
+    }
 
-        let translation = translate::translate(&xml, &ctx).map_err(|error| {
-            tracing::error!(interaction = interaction.as_str(), %error, "translating an LSP response failed");
-            FhirError::Internal(format!("the response to {interaction} could not be translated"))
+    if !xmls.is_empty() {
+        // Answers of one search are translated together, so that journal entries refer to the
+        // encounters and shared context (Patient, Practitioners) appears once.
+        let texts: Vec<&str> = xmls.iter().map(String::as_str).collect();
+        let translation = translate::translate_all(&texts, &ctx).map_err(|error| {
+            tracing::error!(
+                search = request.search.resource_type,
+                %error,
+                correlation_id = request.correlation_id,
+                "translating the LSP responses failed"
+            );
+            FhirError::Internal("the GP system's data could not be translated".to_owned())
         })?;
         disclosed.issues.extend(translation.issues);
+
+        let mut seen = HashSet::new();
         for resource in &translation.resources {
             let value: Value = serde_json::from_str(&resource.to_json()).map_err(|error| {
                 tracing::error!(%error, "a translated resource is not valid JSON");

@@ -458,3 +458,121 @@ async fn metadata_without_token() {
         7
     );
 }
+
+fn reference_answer(name: &str) -> String {
+    let path = reference_dir()
+        .join("hl7v3/ketenzorg-3.0.2/hl7v3_instance")
+        .join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
+}
+
+fn matches_of<'a>(bundle: &'a Value, resource_type: &str) -> Vec<&'a Value> {
+    bundle["entry"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|e| e["search"]["mode"] == "match")
+        .map(|e| &e["resource"])
+        .inspect(|r| assert_eq!(r["resourceType"], resource_type))
+        .collect()
+}
+
+#[tokio::test]
+async fn compositions_only_e_and_p() {
+    let fixture = fixture(vec![
+        (
+            Interaction::JournalQuery,
+            Ok(reference_answer("contactverslag_REPC_IN990101NL_01.xml")),
+        ),
+        (
+            Interaction::EncountersQuery,
+            Ok(reference_answer("contactmomenten_PRPA_IN900350NL_01.xml")),
+        ),
+    ]);
+
+    let (response, body) = get(
+        &fixture,
+        "/huisartsenpraktijk-delinde/49/Composition?type=http://loinc.org%7C67781-5",
+        Some(TOKEN),
+        None,
+    )
+    .await;
+
+    assert_eq!(response.status(), StatusCode::OK, "{body}");
+    let bundle: Value = serde_json::from_str(&body).unwrap();
+    let compositions = matches_of(&bundle, "Composition");
+    assert!(!compositions.is_empty(), "{body}");
+    assert_eq!(
+        bundle["total"].as_u64().unwrap() as usize,
+        compositions.len()
+    );
+    for composition in compositions {
+        for section in composition["section"].as_array().unwrap() {
+            let code = section["code"]["coding"][0]["code"].as_str().unwrap();
+            assert!(code == "E" || code == "P", "section {code} served");
+        }
+    }
+    assert!(!body.contains("\"code\":\"S\""), "an S line was served");
+    assert!(!body.contains("\"code\":\"O\""), "an O line was served");
+}
+
+#[tokio::test]
+async fn medication_current_only() {
+    let fixture = fixture(vec![(
+        Interaction::MedicationAgreementsQuery,
+        Ok(reference_answer(
+            "medicatieafspraken_QUMA_IN991203NL02_01.xml",
+        )),
+    )]);
+
+    let uri = "/huisartsenpraktijk-delinde/49/MedicationRequest?periodofuse=ge2026-12-04&category=http://snomed.info/sct%7C16076005&_include=MedicationRequest:medication";
+    let (response, body) = get(&fixture, uri, Some(TOKEN), None).await;
+
+    assert_eq!(response.status(), StatusCode::OK, "{body}");
+    let bundle: Value = serde_json::from_str(&body).unwrap();
+    // The reference answer holds one open-ended agreement (since 2017-06-12).
+    assert_eq!(bundle["total"], 1);
+    let medications = bundle["entry"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["resource"]["resourceType"] == "Medication");
+    assert!(medications.count() >= 1, "the Medication is included");
+    for agreement in matches_of(&bundle, "MedicationRequest") {
+        assert!(
+            disclosure::medication_current_on(agreement, date!(2026 - 12 - 04)),
+            "{agreement}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn old_results_outside_window() {
+    let fixture = fixture(vec![(
+        Interaction::LabQuery,
+        Ok(reference_answer("labbepalingen_POLB_IN364001NL03_01.xml")),
+    )]);
+
+    let (response, body) = get(
+        &fixture,
+        "/huisartsenpraktijk-delinde/49/Observation",
+        Some(TOKEN),
+        None,
+    )
+    .await;
+
+    assert_eq!(response.status(), StatusCode::OK, "{body}");
+    let bundle: Value = serde_json::from_str(&body).unwrap();
+    // The reference lab results are years old, so the 14-month window leaves none.
+    assert_eq!(bundle["total"], 0);
+    for observation in matches_of(&bundle, "Observation") {
+        let date = observation["effectiveDateTime"]
+            .as_str()
+            .and_then(disclosure::fhir_date)
+            .unwrap();
+        assert!(
+            date >= date!(2025 - 10 - 04),
+            "{date} is older than 14 months"
+        );
+    }
+}
