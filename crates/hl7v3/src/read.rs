@@ -65,10 +65,13 @@ pub fn parse(xml: &str) -> Result<Document<'_>, ReadError> {
 /// Detects DOCTYPE and ENTITY declarations. roxmltree accepts an empty `<!DOCTYPE x>`, but lspplus rejects them all.
 fn contains_dtd(xml: &str) -> bool {
     let bytes = xml.as_bytes();
-    bytes.windows(9).any(|w| {
-        w[0] == b'<'
-            && w[1] == b'!'
-            && (w[2..9].eq_ignore_ascii_case(b"DOCTYPE") || w[2..8].eq_ignore_ascii_case(b"ENTITY"))
+    memchr::memmem::find_iter(bytes, b"<!").any(|start| {
+        let rest = &bytes[start + 2..];
+        rest.get(..7)
+            .is_some_and(|w| w.eq_ignore_ascii_case(b"DOCTYPE"))
+            || rest
+                .get(..6)
+                .is_some_and(|w| w.eq_ignore_ascii_case(b"ENTITY"))
     })
 }
 

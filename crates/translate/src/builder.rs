@@ -20,6 +20,8 @@ pub struct Builder<'c> {
     pub encounter_mode: SearchMode,
     /// Issues collected from the answers.
     pub issues: Vec<OperationOutcomeIssue>,
+    /// The richest description of each person in a role, per document.
+    pub roles: crate::practitioners::RoleIndex,
 }
 
 impl<'c> Builder<'c> {
@@ -41,6 +43,7 @@ impl<'c> Builder<'c> {
             issues: Vec::new(),
             encounters: std::collections::HashMap::new(),
             encounter_mode: SearchMode::Match,
+            roles: crate::practitioners::RoleIndex::default(),
         }
     }
 
@@ -52,6 +55,15 @@ impl<'c> Builder<'c> {
     /// Adds a resource and returns its relative reference.
     pub fn add(&mut self, resource: Resource, mode: SearchMode) -> String {
         self.output.add(resource, mode)
+    }
+
+    /// Returns the reference to a resource of this type and id when one was added already.
+    pub fn existing(&self, resource_type: &str, id: &str) -> Option<String> {
+        self.output
+            .entries
+            .iter()
+            .any(|(r, _)| r.resource_type() == resource_type && r.id() == Some(id))
+            .then(|| format!("{resource_type}/{id}"))
     }
 
     /// Adds a resource unless one of the same type and id exists (the first one wins), and returns
@@ -137,7 +149,8 @@ impl<'c> Builder<'c> {
         let referenced = referenced_targets(matches.iter().map(|(r, _)| &r.element));
         includes.retain(|(resource, _)| {
             resource.resource_type() != "Encounter"
-                || referenced.contains(&format!("Encounter/{}", resource.id().unwrap_or_default()))
+                || referenced
+                    .contains(format!("Encounter/{}", resource.id().unwrap_or_default()).as_str())
         });
         let (resources, modes) = matches
             .into_iter()
@@ -158,14 +171,14 @@ impl<'c> Builder<'c> {
 /// Collects every `reference` value below the given elements.
 fn referenced_targets<'a>(
     elements: impl Iterator<Item = &'a fhir::Element>,
-) -> std::collections::HashSet<String> {
+) -> std::collections::HashSet<&'a str> {
     let mut found = std::collections::HashSet::new();
     let mut stack: Vec<&fhir::Element> = elements.collect();
     while let Some(element) = stack.pop() {
         if element.name == "reference"
             && let Some(value) = &element.value
         {
-            found.insert(value.clone());
+            found.insert(value.as_str());
         }
         stack.extend(element.children.iter());
     }

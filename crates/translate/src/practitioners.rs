@@ -3,7 +3,9 @@
 
 use fhir::{Element, Resource};
 use hl7v3::xml::{child, children};
-use roxmltree::Node;
+use std::collections::HashMap;
+
+use roxmltree::{Node, NodeId};
 
 use crate::builder::Builder;
 use crate::datatypes::{codeable_concept, identifier, reference};
@@ -29,7 +31,7 @@ pub struct PractitionerRefs {
 /// Adds the Practitioner, PractitionerRole and Organization of a role element, or returns `None`
 /// when the role identifies no person.
 pub fn add(builder: &mut Builder<'_>, role: Node<'_, '_>) -> Option<PractitionerRefs> {
-    let role = richest_description(role);
+    let role = builder.roles.richest(role);
     let person = child(role, "playingEntity").or_else(|| child(role, "assignedPerson"));
     let id_node = children(role, "id")
         .find(|i| i.attribute("root") == Some(UZI_PERSON))
@@ -45,18 +47,22 @@ pub fn add(builder: &mut Builder<'_>, role: Node<'_, '_>) -> Option<Practitioner
     let telecoms: Vec<Element> = children(role, "telecom")
         .filter_map(parties::telecom)
         .collect();
-    let practitioner = Element::new("Practitioner")
-        .with(Element::primitive("id", id.clone()))
-        .with(parties::profile(
-            "http://fhir.nl/fhir/StructureDefinition/nl-core-practitioner",
-        ))
-        .with_opt(identifier(id_node))
-        .with_opt(name)
-        .with_all(telecoms.clone())
-        .with_all(children(role, "addr").filter_map(parties::address))
-        .with_all(organization_addresses(role));
-    let practitioner_ref =
-        builder.add_once(Resource::from_element(practitioner), SearchMode::Include);
+    let practitioner_ref = match builder.existing("Practitioner", &id) {
+        Some(known) => known,
+        None => {
+            let practitioner = Element::new("Practitioner")
+                .with(Element::primitive("id", id.clone()))
+                .with(parties::profile(
+                    "http://fhir.nl/fhir/StructureDefinition/nl-core-practitioner",
+                ))
+                .with_opt(identifier(id_node))
+                .with_opt(name)
+                .with_all(telecoms.clone())
+                .with_all(children(role, "addr").filter_map(parties::address))
+                .with_all(organization_addresses(role));
+            builder.add_once(Resource::from_element(practitioner), SearchMode::Include)
+        }
+    };
     let organization = child(role, "scopingEntity")
         .or_else(|| child(role, "representedOrganization"))
         .filter(|o| child(*o, "id").is_some())
@@ -70,26 +76,7 @@ pub fn add(builder: &mut Builder<'_>, role: Node<'_, '_>) -> Option<Practitioner
     let specialty = role_code
         .and_then(|c| codeable_concept("specialty", c))
         .map(with_role_display);
-    let role_element = Element::new("PractitionerRole")
-        .with(Element::primitive(
-            "id",
-            role_id(&id, organization.as_ref().map(|(r, _)| r.as_str())),
-        ))
-        .with(parties::profile(
-            "http://fhir.nl/fhir/StructureDefinition/nl-core-practitionerrole",
-        ))
-        .with(reference(
-            "practitioner",
-            &practitioner_ref,
-            display.as_deref().or(responsible_fallback(role)),
-        ))
-        .with_opt(
-            organization
-                .clone()
-                .map(|(target, name)| reference("organization", &target, name.as_deref())),
-        )
-        .with_opt(specialty.clone())
-        .with_all(telecoms);
+    let role_id = role_id(&id, organization.as_ref().map(|(r, _)| r.as_str()));
     let role_display = [
         display.clone(),
         role_code_display,
@@ -99,7 +86,29 @@ pub fn add(builder: &mut Builder<'_>, role: Node<'_, '_>) -> Option<Practitioner
     .flatten()
     .collect::<Vec<_>>()
     .join(" || ");
-    let role_ref = builder.add_once(Resource::from_element(role_element), SearchMode::Include);
+    let role_ref = match builder.existing("PractitionerRole", &role_id) {
+        Some(known) => known,
+        None => {
+            let role_element = Element::new("PractitionerRole")
+                .with(Element::primitive("id", role_id))
+                .with(parties::profile(
+                    "http://fhir.nl/fhir/StructureDefinition/nl-core-practitionerrole",
+                ))
+                .with(reference(
+                    "practitioner",
+                    &practitioner_ref,
+                    display.as_deref().or(responsible_fallback(role)),
+                ))
+                .with_opt(
+                    organization
+                        .clone()
+                        .map(|(target, name)| reference("organization", &target, name.as_deref())),
+                )
+                .with_opt(specialty.clone())
+                .with_all(telecoms);
+            builder.add_once(Resource::from_element(role_element), SearchMode::Include)
+        }
+    };
     Some(PractitionerRefs {
         practitioner: practitioner_ref,
         role: role_ref,
@@ -124,24 +133,59 @@ pub fn name_display(name: &Element) -> Option<String> {
 /// Elements that describe a person in a role.
 const ROLE_TAGS: [&str; 3] = ["participantRole", "assignedEntity", "assignedAuthor"];
 
-/// Returns the most detailed element in the document that describes the same person (same first
-/// id), because answers often repeat a role with only its id.
-fn richest_description<'a, 'i>(role: Node<'a, 'i>) -> Node<'a, 'i> {
-    let Some(id) = child(role, "id") else {
-        return role;
-    };
-    let same_id = |candidate: &Node<'_, '_>| {
-        child(*candidate, "id").is_some_and(|other| {
-            other.attribute("root") == id.attribute("root")
-                && other.attribute("extension") == id.attribute("extension")
-        })
-    };
-    role.document()
+/// The most detailed role element per person (first `id`) in one document, because answers often
+/// repeat a role with only its id. Built once per document, so that each role is a hash lookup.
+#[derive(Default)]
+pub struct RoleIndex {
+    /// By document address, then by `root|extension`: the richest role's node id and size.
+    documents: HashMap<usize, HashMap<String, (NodeId, usize)>>,
+}
+
+impl RoleIndex {
+    /// Returns the most detailed element in the document that describes the same person as `role`.
+    pub fn richest<'a, 'i>(&mut self, role: Node<'a, 'i>) -> Node<'a, 'i> {
+        let Some(id) = child(role, "id") else {
+            return role;
+        };
+        let document = role.document();
+        let index = self
+            .documents
+            .entry(std::ptr::from_ref(document).addr())
+            .or_insert_with(|| index_roles(document));
+        index
+            .get(&key(id))
+            .and_then(|(node, _)| document.get_node(*node))
+            .unwrap_or(role)
+    }
+}
+
+fn key(id: Node<'_, '_>) -> String {
+    let root = id.attribute("root").unwrap_or_default();
+    let extension = id.attribute("extension").unwrap_or_default();
+    let mut key = String::with_capacity(root.len() + extension.len() + 1);
+    key.push_str(root);
+    key.push('|');
+    key.push_str(extension);
+    key
+}
+
+fn index_roles(document: &roxmltree::Document<'_>) -> HashMap<String, (NodeId, usize)> {
+    let mut index: HashMap<String, (NodeId, usize)> = HashMap::new();
+    for role in document
         .descendants()
         .filter(|n| n.is_element() && ROLE_TAGS.contains(&n.tag_name().name()))
-        .filter(same_id)
-        .max_by_key(|n| n.descendants().count())
-        .unwrap_or(role)
+    {
+        let Some(id) = child(role, "id") else {
+            continue;
+        };
+        let size = role.descendants().count();
+        let entry = index.entry(key(id)).or_insert((role.id(), size));
+        // Of equally detailed descriptions, the last one in document order wins.
+        if size >= entry.1 {
+            *entry = (role.id(), size);
+        }
+    }
+    index
 }
 
 /// Adds the display of well-known UZI role codes when the source left it out.
