@@ -16,6 +16,7 @@ mod handlers;
 mod outcome;
 mod params;
 mod pipeline;
+mod search;
 pub mod ports;
 pub mod searches;
 #[cfg(test)]
