@@ -152,11 +152,14 @@ fn write_string(text: &str, out: &mut String) {
     out.push_str(&serde_json::to_string(text).unwrap_or_else(|_| String::from("\"\"")));
 }
 
-/// Parses a FHIR JSON resource.
-///
-/// NOTE: decimals pass through `f64`, so trailing zeros (`1.50`) are not preserved on parsing.
+/// Marks a decimal whose text was kept by [`mark_decimals`] (a control character, which FHIR strings
+/// cannot contain).
+const DECIMAL_MARK: char = '\u{1}';
+
+/// Parses a FHIR JSON resource. Decimals keep their text (`1.50` stays `1.50`).
 pub fn from_json(text: &str) -> Result<Element, FhirError> {
-    let value: Value = serde_json::from_str(text)?;
+    let marked = mark_decimals(text);
+    let value: Value = serde_json::from_str(&marked)?;
     let Value::Object(object) = value else {
         return Err(FhirError::NotFhir(
             "the JSON document is not an object".into(),
@@ -218,6 +221,9 @@ fn read_value(key: &str, value: &Value, shadow: Option<&Value>) -> Element {
             None => read_object(key, object, false),
         },
         Value::String(text) if key == "div" => Element::xhtml(text.clone()),
+        Value::String(text) if text.starts_with(DECIMAL_MARK) => {
+            Element::decimal(key, &text[DECIMAL_MARK.len_utf8()..])
+        }
         Value::String(text) => Element::primitive(key, text.clone()),
         Value::Bool(flag) => Element::boolean(key, *flag),
         Value::Number(number) if number.is_i64() || number.is_u64() => {
@@ -233,6 +239,61 @@ fn read_value(key: &str, value: &Value, shadow: Option<&Value>) -> Element {
         element.primitive = true;
     }
     element
+}
+
+/// Turns every JSON number that `f64` could change (a fraction, an exponent or more than 18
+/// digits) into a string holding [`DECIMAL_MARK`] and the number's text, so that parsing keeps
+/// the precision as written. Text inside strings is left alone.
+fn mark_decimals(text: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let mut out: Option<String> = None;
+    let mut copied = 0;
+    let mut index = 0;
+    let mut in_string = false;
+    while index < bytes.len() {
+        let byte = bytes[index];
+        if in_string {
+            match byte {
+                b'\\' => index += 1,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            index += 1;
+            continue;
+        }
+        if byte == b'"' {
+            in_string = true;
+            index += 1;
+            continue;
+        }
+        if byte == b'-' || byte.is_ascii_digit() {
+            let start = index;
+            while index < bytes.len()
+                && matches!(bytes[index], b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E')
+            {
+                index += 1;
+            }
+            let number = &text[start..index];
+            let digits = number.bytes().filter(u8::is_ascii_digit).count();
+            if number.contains(['.', 'e', 'E']) || digits > 18 {
+                let buffer = out.get_or_insert_with(|| String::with_capacity(text.len() + 64));
+                buffer.push_str(&text[copied..start]);
+                buffer.push_str("\"\\u0001");
+                buffer.push_str(number);
+                buffer.push('"');
+                copied = index;
+            }
+            continue;
+        }
+        index += 1;
+    }
+    match out {
+        Some(mut buffer) => {
+            buffer.push_str(&text[copied..]);
+            std::borrow::Cow::Owned(buffer)
+        }
+        None => std::borrow::Cow::Borrowed(text),
+    }
 }
 
 #[cfg(test)]
@@ -255,6 +316,16 @@ mod tests {
         let xml = crate::xml::to_xml(&element);
         let back = crate::xml::from_xml(&xml).unwrap();
         assert_eq!(to_json(&back), text);
+    }
+
+    #[test]
+    fn decimals_keep_their_text() {
+        let text = r#"{"resourceType":"Observation","valueQuantity":{"value":1.50,"unit":"mmol/l \"1.0\""},"component":[{"valueQuantity":{"value":-2.0e3}},{"valueQuantity":{"value":12345678901234567890123}},{"valueInteger":7}]}"#;
+        let element = from_json(text).unwrap();
+        assert_eq!(to_json(&element), text);
+        let quantity = element.child("valueQuantity").unwrap();
+        assert_eq!(quantity.child("value").unwrap().kind, Kind::Decimal);
+        assert_eq!(quantity.child_value("unit"), Some("mmol/l \"1.0\""));
     }
 
     #[test]
