@@ -52,7 +52,8 @@ pub struct GatewayIdentities {
     pub digid_client: IdentityFiles,
 }
 
-/// Everything the demo issues from the PKI.
+/// Everything the demo issues from the PKI. The gateway's names match `gateway::demo_setup`, so
+/// both find the same files in a shared PKI directory.
 #[derive(Debug, Clone)]
 pub struct DemoIdentities {
     /// The gateway's identities.
@@ -71,7 +72,7 @@ pub struct DemoIdentities {
     pub stelselnode: IdentityFiles,
     /// Server certificate of the LSP simulator.
     pub lsp: IdentityFiles,
-    /// Signing identity of the LSP simulator's answers.
+    /// Signing identity of the LSP simulator's responses.
     pub lsp_signing: IdentityFiles,
 }
 
@@ -84,10 +85,10 @@ impl DemoIdentities {
                 front: IdentityFiles::issue(pki, Server, "lspplus.localhost")?,
                 back: IdentityFiles::issue(pki, Server, "lspplus.localhost")?,
                 admin: IdentityFiles::issue(pki, Server, "admin.lspplus.localhost")?,
-                uzi: IdentityFiles::issue(pki, Server, "uzi.lspplus.localhost")?,
-                aorta_signing: IdentityFiles::issue(pki, Signing, "aorta.lspplus.localhost")?,
-                saml_signing: IdentityFiles::issue(pki, Signing, "saml.lspplus.localhost")?,
-                digid_client: IdentityFiles::issue(pki, Client, "lspplus.localhost")?,
+                uzi: IdentityFiles::issue(pki, Server, "lspplus.localhost")?,
+                aorta_signing: IdentityFiles::issue(pki, Signing, "lspplus.localhost")?,
+                saml_signing: IdentityFiles::issue(pki, Signing, "lspplus.localhost")?,
+                digid_client: IdentityFiles::issue(pki, Server, "lspplus.localhost")?,
             },
             pgo_server: IdentityFiles::issue(pki, Server, "pgo.localhost")?,
             pgo_client: IdentityFiles::issue(pki, Client, "pgo.localhost")?,

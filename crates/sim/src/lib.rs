@@ -21,6 +21,7 @@ pub use identities::{DemoIdentities, GatewayIdentities, IdentityFiles};
 pub use ports::{DEFAULT_PORT_BASE, Service};
 pub use sim_his::DemoPerson;
 pub use start::RunningSims;
+pub use {sim_his, sim_pgo, sim_stelselnode};
 
 /// Options of [`Demo::start`].
 #[derive(Debug, Clone)]
@@ -29,13 +30,13 @@ pub struct DemoOptions {
     pub data_dir: PathBuf,
     /// Base port (8440 by default); 0 gives every service an ephemeral port.
     pub port_base: u16,
-    /// Directory of real HIS answer files, instead of the synthetic demo patients.
+    /// Directory of real HIS response files, instead of the synthetic demo patients.
     pub his_data: Option<PathBuf>,
     /// The clock of every simulator.
     pub clock: Arc<dyn Clock>,
 }
 
-/// Why the demo could not start.
+/// Failure to start the demo.
 #[derive(Debug, thiserror::Error)]
 pub enum DemoError {
     /// The PKI could not be loaded or generated.
@@ -59,7 +60,7 @@ pub enum DemoError {
     /// An I/O operation failed.
     #[error("{what} failed: {source}")]
     Io {
-        /// What was being done.
+        /// The operation that failed.
         what: &'static str,
         /// The error.
         #[source]
@@ -102,7 +103,7 @@ pub struct DemoUrls {
     pub lsp: String,
 }
 
-/// Where the gateway must listen, matching the URLs in the lists and the DigiD registration.
+/// The gateway's listener addresses, matching the URLs in the lists and the DigiD registration.
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct GatewayAddrs {
     /// Front channel.

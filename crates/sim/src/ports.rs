@@ -31,7 +31,7 @@ pub enum Service {
 }
 
 impl Service {
-    /// A description for error messages.
+    /// Returns the service name used in error messages.
     pub fn describe(self) -> &'static str {
         match self {
             Service::GatewayFront => "gateway front channel",

@@ -27,7 +27,7 @@ const IDP_ENTITY_ID: &str = "https://digid.localhost/saml/idp";
 pub struct RunningSims {
     /// Every service's base URL, the gateway's included.
     pub urls: DemoUrls,
-    /// Where the gateway must listen.
+    /// The gateway's listener addresses.
     pub gateway_addrs: GatewayAddrs,
     /// The demo CA certificate file.
     pub ca_path: PathBuf,
@@ -45,6 +45,10 @@ pub struct RunningSims {
     pub lists: ListContents,
     /// The demo PGO's client settings.
     pub pgo: PgoConfig,
+    /// The HIS data the LSP simulator serves, for an in-process availability check.
+    pub his: Arc<sim_his::HisData>,
+    /// The PKI directory.
+    pub pki_dir: PathBuf,
     shutdown: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
 }
@@ -227,9 +231,9 @@ pub async fn start(options: DemoOptions) -> Result<RunningSims, DemoError> {
     )));
 
     // LSP with the GP systems.
-    // TODO: start the SOAP server of the LSP simulator here once `sim_his` exposes it; until then
-    // the port is only held open and AORTA queries from the gateway fail.
-    let _his: Arc<dyn sim_his::AnswerSource> = Arc::new(his);
+    // TODO: start the LSP simulator's SOAP server here once `sim_his` exposes it. Until then the
+    // port is only held open, so AORTA queries from the gateway fail.
+    let his = Arc::new(his);
     let lsp_hold = shutdown_signal(&receiver);
     tasks.push(tokio::spawn(async move {
         lsp_hold.await;
@@ -276,6 +280,8 @@ pub async fn start(options: DemoOptions) -> Result<RunningSims, DemoError> {
         stelselnode,
         lists,
         pgo,
+        his,
+        pki_dir: pki.dir().to_path_buf(),
         shutdown,
         tasks,
     })

@@ -1,3 +1,5 @@
 //! The gateway's one integration-test binary: real TLS, real simulators, in process.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod browser;

@@ -193,7 +193,7 @@ pub fn intolerances(bundle: &Value) -> Vec<Intolerance> {
 /// One measurement.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Measurement {
-    /// What was measured.
+    /// Name of the measurement.
     pub name: String,
     /// Date of the measurement.
     pub date: String,

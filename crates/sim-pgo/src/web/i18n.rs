@@ -44,7 +44,7 @@ impl Lang {
         }
     }
 
-    /// The ISO 639-1 code.
+    /// Returns the ISO 639-1 code.
     pub fn code(self) -> &'static str {
         match self {
             Lang::Nl => "nl",
@@ -52,7 +52,7 @@ impl Lang {
         }
     }
 
-    /// The other language, offered by the language switch.
+    /// Returns the other language, offered by the language switch.
     pub fn other(self) -> Lang {
         match self {
             Lang::Nl => Lang::En,

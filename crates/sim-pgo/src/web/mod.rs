@@ -1,9 +1,9 @@
 //! The demo PGO web app at `https://pgo.localhost`: pick a practice and a gegevensdienst, go through
 //! the MedMij flow in the browser, and see the data.
 //!
-//! The browser is sent to the DVZA's authorization endpoint; `/callback` checks that `state` belongs
-//! to a flow started by the same browser (cookie), exchanges the code over mutual TLS and keeps the
-//! token in server memory only. No BSN passes through the PGO.
+//! The browser is sent to the DVZA's authorization endpoint. `/callback` checks that `state` belongs
+//! to a flow started by the same browser (cookie), then exchanges the code over mutual TLS and keeps
+//! the token in server memory only. No BSN passes through the PGO.
 
 mod chart;
 mod fhir_view;
@@ -30,7 +30,7 @@ use page::DataView;
 const SESSION_COOKIE: &str = "pgo_session";
 const LANG_COOKIE: &str = "pgo_lang";
 
-/// What the web app needs.
+/// Settings of the web app.
 #[derive(Debug, Clone)]
 pub struct WebSettings {
     /// The PGO client (its redirect URI must point at this app's `/callback`).
@@ -434,8 +434,8 @@ async fn document(
     let Some(url) = connected.letters.get(index) else {
         return (StatusCode::NOT_FOUND, "no such document\n").into_response();
     };
-    // Relative attachment URLs (`Binary/<id>`) are resolved against the FHIR base; absolute URLs
-    // are fetched only when they lie under that base, so the token never goes elsewhere.
+    // Relative attachment URLs (`Binary/<id>`) are resolved against the FHIR base. Absolute URLs
+    // are fetched only under that base, so the token is never sent to another server.
     let base = connected.session.fhir_base.trim_end_matches('/');
     let absolute = if url.starts_with("https://") {
         url.clone()

@@ -34,7 +34,7 @@ pub fn frame(lang: Lang, title: &str, path: &str, body: &str) -> String {
     )
 }
 
-/// The start page: a form to pick a practice and a gegevensdienst.
+/// Renders the start page: a form to pick a practice and a gegevensdienst.
 pub fn home(lang: Lang, directory: Result<&Directory, String>) -> String {
     let mut body = format!("<p>{}</p>", escape(&lang.t("home-intro")));
     let directory = match directory {
@@ -101,7 +101,7 @@ pub fn home(lang: Lang, directory: Result<&Directory, String>) -> String {
     frame(lang, &lang.t("home-title"), "/", &body)
 }
 
-/// A page with one message and a link back to the start.
+/// Renders a page with one message and a link back to the start.
 pub fn message(lang: Lang, title: &str, text: &str) -> String {
     let body = format!(
         "<p class=\"error\" role=\"alert\">{}</p><p><a class=\"button\" href=\"/\">{}</a></p>",
@@ -225,7 +225,7 @@ fn results_html(lang: Lang, rows: &[Measurement]) -> String {
     charts + &table(lang, &["col-date", "col-name", "col-value"], &table_rows)
 }
 
-/// The data page.
+/// Renders the data page.
 pub fn data(lang: Lang, view: &DataView) -> String {
     let mut body = format!(
         "<p>{}</p>",

@@ -56,7 +56,7 @@ async fn demo_serves_lists_pgo_and_digid() {
         .unwrap();
     assert!(english.text().await.unwrap().contains("Fetch data"));
 
-    // Without a signed AuthnRequest the DigiD simulator answers with an error page, not a login.
+    // Without a signed AuthnRequest the DigiD simulator returns an error page, not a login.
     let digid = client.get(&running.digid.sso_url).send().await.unwrap();
     assert!(digid.status().is_client_error(), "{}", digid.status());
 
