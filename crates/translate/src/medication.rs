@@ -13,6 +13,8 @@ use crate::{ids, parties, practitioners};
 
 const TREATMENT_TEMPLATE: &str = "2.16.840.1.113883.2.4.3.11.60.20.77.10.9084";
 const DOSAGE_TEMPLATE: &str = "2.16.840.1.113883.2.4.3.11.60.20.77.10.9149";
+const ADDITIONAL_INSTRUCTION_TEMPLATE: &str = "2.16.840.1.113883.2.4.3.11.60.20.77.10.9085";
+const COPY_INDICATOR_TEMPLATE: &str = "2.16.840.1.113883.2.4.3.11.60.20.77.10.9200";
 
 /// Translates every medication agreement of a medication answer.
 pub fn translate(builder: &mut Builder<'_>, message: &Message<'_, '_>) {
@@ -63,7 +65,7 @@ fn medication_request(builder: &mut Builder<'_>, node: Node<'_, '_>) -> Resource
         .filter(|r| {
             child(*r, "substanceAdministration").is_some_and(|s| has_template(s, DOSAGE_TEMPLATE))
         })
-        .map(|r| dosage(r, node, description.as_deref()))
+        .map(|r| with_instructions(dosage(r, node, description.as_deref()), node))
         .collect();
     let element = Element::new("MedicationRequest")
         .with(Element::primitive(
@@ -75,6 +77,7 @@ fn medication_request(builder: &mut Builder<'_>, node: Node<'_, '_>) -> Resource
         ))
         .with_opt(period_of_use(child(node, "effectiveTime")))
         .with_all(treatment(node))
+        .with_opt(copy_indicator(node))
         .with_all(crate::datatypes::episode_contexts(node))
         .with_all(children(node, "id").filter_map(identifier))
         .with(Element::primitive("intent", "order"))
@@ -130,6 +133,47 @@ fn treatment(node: Node<'_, '_>) -> Vec<Element> {
                 value,
             ))
         })
+        .collect()
+}
+
+/// The zib-Medication-CopyIndicator extension from the copy indicator observation (MP 9.0.7
+/// template 9200, a BL value).
+fn copy_indicator(node: Node<'_, '_>) -> Option<Element> {
+    let value = children(node, "entryRelationship")
+        .filter_map(|r| child(r, "observation"))
+        .find(|o| has_template(*o, COPY_INDICATOR_TEMPLATE))
+        .and_then(|o| child(o, "value"))
+        .and_then(|v| v.attribute("value"))?;
+    let flag = match value {
+        "true" => true,
+        "false" => false,
+        _ => return None,
+    };
+    Some(Element::extension(
+        "http://nictiz.nl/fhir/StructureDefinition/zib-Medication-CopyIndicator",
+        Element::boolean("valueBoolean", flag),
+    ))
+}
+
+/// Inserts the agreement's additional instructions after the dosage's `sequence` and `text`.
+fn with_instructions(mut dosage: Element, agreement: Node<'_, '_>) -> Element {
+    let position = dosage
+        .children
+        .iter()
+        .take_while(|c| c.name == "sequence" || c.name == "text")
+        .count();
+    let instructions = additional_instructions(agreement);
+    dosage.children.splice(position..position, instructions);
+    dosage
+}
+
+/// The agreement's additional instructions (template 9085 acts) as Dosage.additionalInstruction.
+fn additional_instructions(node: Node<'_, '_>) -> Vec<Element> {
+    children(node, "entryRelationship")
+        .filter_map(|r| child(r, "act"))
+        .filter(|a| has_template(*a, ADDITIONAL_INSTRUCTION_TEMPLATE))
+        .filter_map(|a| child(a, "code"))
+        .filter_map(|c| codeable_concept("additionalInstruction", c))
         .collect()
 }
 
@@ -226,10 +270,13 @@ fn repeat_parts(periodic: Node<'_, '_>) -> Vec<Element> {
         ),
         None => (None, child(periodic, "period")),
     };
-    if let Some(count) = count {
+    // A count range is an IVL_INT (`low`/`high`) or an MP 9 `uncertainRange`.
+    let range = count.map(|c| child(c, "uncertainRange").unwrap_or(c));
+    let is_range = range.is_some_and(|r| child(r, "low").is_some() || child(r, "high").is_some());
+    if let (Some(count), Some(range)) = (count, range) {
         let single = count.attribute("value");
-        let low = child(count, "low").and_then(|l| l.attribute("value"));
-        let high = child(count, "high").and_then(|h| h.attribute("value"));
+        let low = child(range, "low").and_then(|l| l.attribute("value"));
+        let high = child(range, "high").and_then(|h| h.attribute("value"));
         parts.extend(
             single
                 .or(low)
@@ -242,9 +289,15 @@ fn repeat_parts(periodic: Node<'_, '_>) -> Vec<Element> {
         );
     }
     if let Some(period) = period {
-        let value = period
-            .attribute("value")
-            .map(|v| v.strip_suffix(".0").unwrap_or(v));
+        // The Nictiz conversion writes a whole-day period of a single count as `1`, and keeps the
+        // source text (`1.0`) next to a count range.
+        let value = period.attribute("value").map(|v| {
+            if is_range {
+                v
+            } else {
+                v.strip_suffix(".0").unwrap_or(v)
+            }
+        });
         parts.extend(value.map(|v| Element::decimal("period", v)));
         parts.extend(
             period

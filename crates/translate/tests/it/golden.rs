@@ -138,3 +138,40 @@ fn separate_answers_translate_together() {
         "only the Compositions match; encounters are context"
     );
 }
+
+#[test]
+fn medication_agreements_carry_copy_indicator_and_instructions() {
+    let Some(dir) = reference_dir() else { return };
+    let input = std::fs::read_to_string(
+        dir.join("hl7v3/ketenzorg-3.0.2/hl7v3_instance/medicatieafspraken_Kwalificatie.xml"),
+    )
+    .unwrap();
+    let translation = translate(&input, &Context::new(BASE_URL)).unwrap();
+    let requests: Vec<_> = translation
+        .resources
+        .iter()
+        .filter(|r| r.resource_type() == "MedicationRequest")
+        .collect();
+    assert_eq!(requests.len(), 7);
+    for request in &requests {
+        let copy = request
+            .element
+            .children_named("extension")
+            .find(|e| {
+                e.url.as_deref()
+                    == Some(
+                        "http://nictiz.nl/fhir/StructureDefinition/zib-Medication-CopyIndicator",
+                    )
+            })
+            .expect("copy indicator");
+        assert_eq!(copy.child_value("valueBoolean"), Some("false"));
+    }
+    let instructions: Vec<_> = requests
+        .iter()
+        .flat_map(|r| r.element.children_named("dosageInstruction"))
+        .filter_map(|d| d.child("additionalInstruction"))
+        .filter_map(|i| i.child("coding"))
+        .filter_map(|c| c.child_value("code"))
+        .collect();
+    assert_eq!(instructions, ["1137"]);
+}
