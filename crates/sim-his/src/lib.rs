@@ -5,6 +5,7 @@
 pub mod generate;
 mod his_data;
 mod person;
+pub mod qualification;
 pub mod source;
 mod stored;
 mod wrap;
