@@ -242,7 +242,7 @@ fn docs_img(name: &str) -> PathBuf {
 struct Demo {
     sims: sim::RunningSims,
     _gateway: gateway::Running,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
 }
 
 async fn start_demo() -> Demo {
@@ -292,7 +292,7 @@ async fn start_demo() -> Demo {
     Demo {
         sims,
         _gateway: gateway,
-        _dir: dir,
+        dir,
     }
 }
 
@@ -366,4 +366,69 @@ async fn browser_runs_demo_pgo_flow() {
     english.screenshot(&docs_img("consent-en.png")).await;
     english.quit().await;
     browser.quit().await;
+}
+
+/// Runs `lspplus pgo ...` against the demo through an endpoints file.
+async fn run_cli(demo: &Demo, args: &[&str]) -> std::process::Output {
+    let file = demo.dir.path().join("endpoints.json");
+    std::fs::write(&file, demo.sims.endpoints_json().to_string()).unwrap();
+    tokio::process::Command::new(env!("CARGO_BIN_EXE_lspplus"))
+        .arg("pgo")
+        .args(args)
+        .arg("--demo")
+        .arg(&file)
+        .output()
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cli_prints_token_and_names_failed_step() {
+    let demo = start_demo().await;
+
+    let output = run_cli(
+        &demo,
+        &[
+            "token",
+            "--gegevensdienst",
+            "49",
+            "--bsn",
+            ADULT,
+            "--indefinite",
+        ],
+    )
+    .await;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let token: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(
+        token["access_token"]
+            .as_str()
+            .is_some_and(|value| !value.is_empty())
+    );
+    assert_eq!(
+        token["token_type"]
+            .as_str()
+            .map(str::to_ascii_lowercase)
+            .as_deref(),
+        Some("bearer")
+    );
+    assert!(token["refresh_token"].is_string(), "{token}");
+
+    let refused = run_cli(&demo, &["token", "--bsn", ADULT, "--refuse"]).await;
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("redirect back to the PGO failed"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("access_denied"), "{stderr}");
+
+    let unknown = run_cli(&demo, &["token", "--bsn", ADULT, "--practice", "onbekend"]).await;
+    assert!(!unknown.status.success());
+    let stderr = String::from_utf8_lossy(&unknown.stderr);
+    assert!(
+        stderr.contains("lists no gegevensdienst 49 for onbekend"),
+        "{stderr}"
+    );
 }
