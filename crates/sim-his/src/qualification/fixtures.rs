@@ -8,7 +8,7 @@ use time::{Date, Duration, Month};
 
 use super::QualificationError;
 
-/// The FHIR resources of one fixture folder, in file name order.
+/// The FHIR resources of the fixture folders, in folder and file name order.
 #[derive(Debug, Default)]
 pub(super) struct Fixtures {
     resources: Vec<Resource>,

@@ -256,7 +256,7 @@ impl<'a> Mapper<'a> {
                 );
                 continue;
             };
-            // NOTE: the model holds a PRK and a GPK code; a product coded only in one of them (or
+            // NOTE: the model has one PRK and one GPK code; a product coded only in one of them (or
             // only as HPK) gets an empty code for the other.
             let prk = coding_in(product, PRK).unwrap_or_default();
             let gpk = coding_in(product, GPK).unwrap_or_default();

@@ -40,7 +40,7 @@ pub enum QualificationError {
     Fhir {
         /// The file.
         path: PathBuf,
-        /// What is wrong with it.
+        /// The parse error.
         source: fhir::FhirError,
     },
     /// A fixture file uses a TestScript variable that is not a date.
@@ -83,7 +83,7 @@ pub fn default_reference_dir() -> PathBuf {
         })
 }
 
-/// Tells whether `reference_dir` holds the TestScript fixtures that [`persons`] reads.
+/// Tells whether `reference_dir` contains the TestScript fixtures that [`persons`] reads.
 pub fn fixtures_present(reference_dir: &Path) -> bool {
     gpdata::fixture_dirs(reference_dir)
         .iter()
