@@ -67,7 +67,7 @@ pub fn check_answer(
             || message.interaction_id == "MCCI_IN000002";
         if !known {
             return Err(AortaError::Malformed(format!(
-                "unexpected interaction {} in the answer to {interaction}",
+                "unexpected interaction {} in the response to {interaction}",
                 message.interaction_id
             )));
         }

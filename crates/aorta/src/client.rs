@@ -280,7 +280,7 @@ fn transport_error(error: reqwest::Error) -> AortaError {
     if error.is_timeout() {
         AortaError::Timeout
     } else {
-        // The source chain holds the cause (refused, TLS alert, reset); the URL holds no patient data.
+        // The source chain contains the cause (refused, TLS alert, reset). The URL contains no patient data.
         let mut text = error.to_string();
         let mut source = std::error::Error::source(&error);
         while let Some(cause) = source {
@@ -300,17 +300,17 @@ async fn read_limited(mut response: reqwest::Response) -> Result<String, AortaEr
         .is_some_and(|length| length > limit as u64)
     {
         return Err(AortaError::Malformed(format!(
-            "answer larger than {limit} bytes"
+            "response larger than {limit} bytes"
         )));
     }
     let mut body = Vec::new();
     while let Some(chunk) = response.chunk().await.map_err(transport_error)? {
         if body.len() + chunk.len() > limit {
             return Err(AortaError::Malformed(format!(
-                "answer larger than {limit} bytes"
+                "response larger than {limit} bytes"
             )));
         }
         body.extend_from_slice(&chunk);
     }
-    String::from_utf8(body).map_err(|_| AortaError::Malformed("answer is not UTF-8".to_owned()))
+    String::from_utf8(body).map_err(|_| AortaError::Malformed("response is not UTF-8".to_owned()))
 }

@@ -18,7 +18,7 @@ pub enum AortaError {
     /// `KEY204`: the patient is not registered for this application in the Verwijsindex.
     #[error("LSP error KEY204: the patient is not registered at this GP system")]
     NotRegistered,
-    /// `AUTERR_*`: the LSP did not authorise the query (the code says why).
+    /// `AUTERR_*`: the LSP did not authorise the query (the code gives the reason).
     #[error("LSP authorisation error {0}")]
     Unauthorized(String),
     /// `QABRTITI`: the query was aborted because it took too long.
@@ -106,7 +106,7 @@ impl AortaError {
         }
     }
 
-    /// Tells whether the failure says the GP system or the path to it is unhealthy, which counts
+    /// Tells whether the failure shows that the GP system or the path to it is unhealthy, which counts
     /// towards opening the circuit breaker.
     pub fn is_availability_failure(&self) -> bool {
         matches!(

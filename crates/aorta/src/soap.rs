@@ -42,7 +42,7 @@ pub struct Fault {
     pub reason: String,
 }
 
-/// Returns the fault of a SOAP envelope, or `None` when the body holds no `soap:Fault`.
+/// Returns the fault of a SOAP envelope, or `None` when the body contains no `soap:Fault`.
 pub fn fault(doc: &roxmltree::Document<'_>) -> Option<Fault> {
     let root = doc.root_element();
     if !root.has_tag_name((SOAP_NS, "Envelope")) {

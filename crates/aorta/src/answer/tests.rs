@@ -51,7 +51,7 @@ fn other_message_id_is_rejected() {
 }
 
 #[test]
-fn batch_member_acknowledging_other_id_in_bare_answer_is_rejected() {
+fn bare_answer_with_other_id_rejected() {
     let xml = single("AA", "OK", None);
     let result = check_answer(
         xml,
