@@ -22,6 +22,8 @@ pub struct Builder<'c> {
     pub issues: Vec<OperationOutcomeIssue>,
     /// The richest description of each person in a role, per document.
     pub roles: crate::practitioners::RoleIndex,
+    /// Organizations added so far, by document address and node: their reference and name.
+    organizations: std::collections::HashMap<(usize, roxmltree::NodeId), (String, Option<String>)>,
 }
 
 impl<'c> Builder<'c> {
@@ -44,6 +46,7 @@ impl<'c> Builder<'c> {
             encounters: std::collections::HashMap::new(),
             encounter_mode: SearchMode::Match,
             roles: crate::practitioners::RoleIndex::default(),
+            organizations: std::collections::HashMap::new(),
         }
     }
 
@@ -120,6 +123,16 @@ impl<'c> Builder<'c> {
     /// Adds an organization element (HL7v3 `Organization`, `representedOrganization`, ...) and
     /// returns its reference and name.
     pub fn organization(&mut self, node: Node<'_, '_>) -> (String, Option<String>) {
+        let key = (std::ptr::from_ref(node.document()).addr(), node.id());
+        if let Some(known) = self.organizations.get(&key) {
+            return known.clone();
+        }
+        let added = self.add_organization(node);
+        self.organizations.insert(key, added.clone());
+        added
+    }
+
+    fn add_organization(&mut self, node: Node<'_, '_>) -> (String, Option<String>) {
         let id = child(node, "id")
             .map(|i| {
                 ids::from_ii(

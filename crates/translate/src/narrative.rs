@@ -44,6 +44,8 @@ pub fn add(resource: &mut Element) {
             )
         })
         .unwrap_or(resource.children.len());
+    // The children were shrunk to fit: grow by one instead of doubling.
+    resource.children.reserve_exact(1);
     resource.children.insert(position, text);
 }
 
