@@ -105,3 +105,51 @@ async fn expired_token_is_rejected() {
         other => panic!("expected a SOAP fault, got {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn xmlsec1_verifies_signed_request() {
+    let ci = std::env::var("CI").is_ok_and(|v| v == "true");
+    if std::process::Command::new("xmlsec1")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        assert!(
+            !ci,
+            "xmlsec1 is required in CI (apt-get install -y xmlsec1)"
+        );
+        eprintln!("skipping: xmlsec1 not installed (apt-get install -y xmlsec1)");
+        return;
+    }
+    let harness = Harness::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let request = dir.path().join("request.xml");
+    std::fs::write(&request, signed_request(&harness)).unwrap();
+    let ca = harness.pki.ca_path();
+    let verify = |file: &std::path::Path| {
+        std::process::Command::new("xmlsec1")
+            .args([
+                "--verify",
+                "--enabled-reference-uris",
+                "same-doc",
+                "--id-attr:Id",
+            ])
+            .arg("http://www.aortarelease.nl/805/:signedData")
+            .arg("--trusted-pem")
+            .arg(&ca)
+            .arg(file)
+            .output()
+            .unwrap()
+    };
+    let output = verify(&request);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+
+    let tampered = dir.path().join("tampered.xml");
+    let text = std::fs::read_to_string(&request).unwrap();
+    std::fs::write(&tampered, text.replacen("4001\"/>", "4002\"/>", 1)).unwrap();
+    assert!(!verify(&tampered).status.success());
+}
