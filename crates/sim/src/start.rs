@@ -47,6 +47,8 @@ pub struct RunningSims {
     pub pgo: PgoConfig,
     /// The HIS data the LSP simulator serves, for an in-process availability check.
     pub his: Arc<sim_his::HisData>,
+    /// Fault injection of the LSP simulator.
+    pub lsp_faults: sim_his::FaultSwitch,
     /// The PKI directory.
     pub pki_dir: PathBuf,
     shutdown: watch::Sender<bool>,
@@ -230,15 +232,30 @@ pub async fn start(options: DemoOptions) -> Result<RunningSims, DemoError> {
         shutdown_signal(&receiver),
     )));
 
-    // LSP with the GP systems.
-    // TODO: start the LSP simulator's SOAP server here once `sim_his` exposes it. Until then the
-    // port is only held open, so AORTA queries from the gateway fail.
+    // LSP with the GP systems: SOAP over mutual TLS, WS-Security signed by the gateway.
     let his = Arc::new(his);
-    let lsp_hold = shutdown_signal(&receiver);
-    tasks.push(tokio::spawn(async move {
-        lsp_hold.await;
-        drop(lsp_listener);
-    }));
+    let lsp_faults = sim_his::FaultSwitch::new();
+    let lsp_options = sim_his::SoapOptions {
+        source: his.clone(),
+        faults: lsp_faults.clone(),
+        clock: options.clock.clone(),
+        trusted_signer_pem: identities
+            .gateway
+            .aorta_signing
+            .identity
+            .cert_chain_pem
+            .clone(),
+    };
+    let lsp_tls = tls::server_config(
+        &identities.lsp.identity,
+        ClientAuth::Required(ca_pem.clone()),
+    )?;
+    tasks.push(tokio::spawn(sim_his::soap::serve(
+        lsp_listener,
+        lsp_tls,
+        lsp_options,
+        shutdown_signal(&receiver),
+    )));
 
     // Demo PGO.
     let pgo = PgoConfig {
@@ -281,6 +298,7 @@ pub async fn start(options: DemoOptions) -> Result<RunningSims, DemoError> {
         lists,
         pgo,
         his,
+        lsp_faults,
         pki_dir: pki.dir().to_path_buf(),
         shutdown,
         tasks,

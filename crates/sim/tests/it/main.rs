@@ -60,6 +60,25 @@ async fn demo_serves_lists_pgo_and_digid() {
     let digid = client.get(&running.digid.sso_url).send().await.unwrap();
     assert!(digid.status().is_client_error(), "{}", digid.status());
 
+    // The LSP simulator requires a client certificate of the demo CA.
+    let anonymous = client.post(&running.urls.lsp).body("<x/>").send().await;
+    assert!(
+        anonymous.is_err(),
+        "LSP accepted a connection without a client certificate"
+    );
+    let uzi = tls::http_client(
+        &running.ca_pem,
+        Some(&running.identities.gateway.uzi.identity),
+    )
+    .unwrap();
+    let unsigned = uzi
+        .post(&running.urls.lsp)
+        .body("<x/>")
+        .send()
+        .await
+        .unwrap();
+    assert!(unsigned.status().is_client_error() || unsigned.status().is_server_error());
+
     assert!(!running.persons.is_empty());
     assert!(running.ca_path.exists());
     assert!(running.identities.pgo_client.cert.exists());
