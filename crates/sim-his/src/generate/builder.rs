@@ -3,8 +3,8 @@
 use time::{Date, Duration, PrimitiveDateTime, Time};
 
 use super::model::{
-    Alert, ClinicalData, Consultation, Episode, Intolerance, Letter, Measurement,
-    MedicationAgreement, ResultValue,
+    Alert, ClinicalData, Consultation, Episode, GStandaard, GStandaardCode, Intolerance, Letter,
+    LetterStatus, Measurement, MedicationAgreement, ResultValue,
 };
 use super::pdf;
 
@@ -100,6 +100,7 @@ impl RecordBuilder {
             objective,
             evaluation,
             plan,
+            diagnosis: None,
         });
         self.data.consultations.len() - 1
     }
@@ -179,14 +180,15 @@ impl RecordBuilder {
     ) {
         let agreement = MedicationAgreement {
             id: self.next_id(),
-            prk: prk.to_owned(),
-            prk_display: prk_display.to_owned(),
-            gpk: gpk.to_owned(),
-            gpk_display: gpk_display.to_owned(),
+            product: vec![
+                GStandaardCode::new(GStandaard::Prk, prk, prk_display),
+                GStandaardCode::new(GStandaard::Gpk, gpk, gpk_display),
+            ],
             start: self.days_ago(started_days_ago),
             end: ended_days_ago.map(|days| self.days_ago(days)),
             times_per_day,
             episode,
+            consultation: None,
         };
         self.data.medication.push(agreement);
     }
@@ -200,8 +202,7 @@ impl RecordBuilder {
     ) {
         let intolerance = Intolerance {
             id: self.next_id(),
-            group_code: group.0.to_owned(),
-            group_display: group.1.to_owned(),
+            substance: GStandaardCode::new(GStandaard::Thesaurus122, group.0, group.1),
             start: self.days_ago(started_days_ago),
             end: ended_days_ago.map(|days| self.days_ago(days)),
         };
@@ -247,6 +248,7 @@ impl RecordBuilder {
             loinc_display: loinc.1.to_owned(),
             sender: sender.to_owned(),
             episode,
+            status: LetterStatus::Current,
             pdf: pdf::one_page(&lines),
         };
         self.data.letters.push(letter);

@@ -3,7 +3,8 @@
 //! No public example of this answer exists, so this module alone defines its layout, following
 //! what the VZVZ transformation to MedMij PDF/A resources reads:
 //! `organizer` (LOINC 11503-0) with `recordTarget`, one `component/act` per letter with `id`,
-//! `code` (LOINC document type), `text` (title), `effectiveTime`, a `participant DIST` (the sending
+//! `code` (LOINC document type), `text` (title), `statusCode` (`completed` for the current version,
+//! `obsolete` when superseded, `nullified` when entered in error), `effectiveTime`, a `participant DIST` (the sending
 //! organisation), an `entryRelationship REFR` to the episode, and `reference/externalDocument`
 //! whose `text` holds the PDF inline as base64 (`mediaType application/pdf`).
 
@@ -42,7 +43,7 @@ impl Record<'_> {
             self.id(w, IdKind::Letter, &letter.id);
             write_code(w, "code", document_type);
             w.leaf("text", &[], &letter.title);
-            w.empty("statusCode", &[("code", "completed")]);
+            w.empty("statusCode", &[("code", letter.status.status_code())]);
             w.empty("effectiveTime", &[("value", &ts_date(letter.date))]);
             w.element("participant", &[("typeCode", "DIST")], |w| {
                 w.element("participantRole", &[("classCode", "ASSIGNED")], |w| {

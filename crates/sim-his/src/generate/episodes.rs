@@ -48,7 +48,7 @@ impl Record<'_> {
                         write_code(w, "code", ("282291009", SNOMED, "SNOMED CT", "Diagnosis"));
                         w.empty("statusCode", &[("code", "completed")]);
                         write_period(w, episode);
-                        write_icpc_value(w, episode);
+                        write_icpc_value(w, &episode.icpc, &episode.icpc_display);
                     },
                 );
             });
@@ -63,7 +63,7 @@ impl Record<'_> {
                             self.id(w, IdKind::Alert, &format!("attentiewaarde-{}", episode.id));
                             write_code(w, "code", ("74018-3", LOINC, "LOINC", "Alert"));
                             w.empty("statusCode", &[("code", "completed")]);
-                            write_icpc_value(w, episode);
+                            write_icpc_value(w, &episode.icpc, &episode.icpc_display);
                         },
                     );
                 });
@@ -81,16 +81,16 @@ fn write_period(w: &mut XmlWriter, episode: &Episode) {
     });
 }
 
-/// Writes the episode's ICPC-1-NL code as `value xsi:type="CD"`.
-pub(crate) fn write_icpc_value(w: &mut XmlWriter, episode: &Episode) {
+/// Writes an ICPC-1-NL code as `value xsi:type="CD"`.
+pub(crate) fn write_icpc_value(w: &mut XmlWriter, code: &str, display: &str) {
     w.empty(
         "value",
         &[
             ("xsi:type", "CD"),
-            ("code", &episode.icpc),
+            ("code", code),
             ("codeSystem", ICPC),
             ("codeSystemName", "ICPC-1-NL"),
-            ("displayName", &episode.icpc_display),
+            ("displayName", display),
         ],
     );
 }

@@ -80,13 +80,20 @@ impl Record<'_> {
         });
     }
 
-    /// Writes the ICPC code of the E line, taken from the consultation's episode.
+    /// Writes the ICPC code of the E line: the consultation's own diagnosis, or else the ICPC code
+    /// of its episode.
     fn write_evaluation_diagnosis(&self, w: &mut XmlWriter, consultation: &Consultation) {
-        let Some(episode) = consultation
+        let episode = consultation
             .episode
-            .and_then(|index| self.data.episodes.get(index))
-        else {
-            return;
+            .and_then(|index| self.data.episodes.get(index));
+        let (code, display, suffix) = match (&consultation.diagnosis, episode) {
+            (Some((code, display)), _) => (code.as_str(), display.as_str(), code.as_str()),
+            (None, Some(episode)) => (
+                episode.icpc.as_str(),
+                episode.icpc_display.as_str(),
+                episode.id.as_str(),
+            ),
+            (None, None) => return,
         };
         w.element("entryRelationship", &[("typeCode", "REFR")], |w| {
             w.element(
@@ -97,14 +104,14 @@ impl Record<'_> {
                     self.id(
                         w,
                         IdKind::Diagnosis,
-                        &format!("{}-{}", consultation.id, episode.id),
+                        &format!("{}-{suffix}", consultation.id),
                     );
                     write_code(w, "code", ("282291009", SNOMED, "SNOMED CT", "Diagnosis"));
                     w.empty("statusCode", &[("code", "completed")]);
                     w.element("effectiveTime", &[], |w| {
                         w.empty("low", &[("value", &ts_date(consultation.start.date()))]);
                     });
-                    write_icpc_value(w, episode);
+                    write_icpc_value(w, code, display);
                 },
             );
         });

@@ -1,7 +1,7 @@
 //! Medication agreements answer (`QUMA_IN991203NL02`, MP 9.0.7 building blocks): one
 //! medicatieafspraak per agreement with product, period of use, dosage and reason.
 
-use super::model::MedicationAgreement;
+use super::model::{GStandaardCode, MedicationAgreement};
 use super::organizer::{ICPC, IdKind, Record, SNOMED, write_code};
 use crate::xmlw::{XmlWriter, ts_date};
 
@@ -9,8 +9,6 @@ use crate::xmlw::{XmlWriter, ts_date};
 const MP_TEMPLATE: &str = "2.16.840.1.113883.2.4.3.11.60.20.77.10";
 /// "Medicatieproces observaties" codes.
 const MP_OBSERVATIONS: &str = "2.16.840.1.113883.2.4.3.11.60.20.77.5.2";
-const G_STANDAARD_PRK: &str = "2.16.840.1.113883.2.4.4.10";
-const G_STANDAARD_GPK: &str = "2.16.840.1.113883.2.4.4.1";
 /// G-Standaard Thesaurus 7, routes of administration.
 const ROUTES: &str = "2.16.840.1.113883.2.4.4.9";
 /// G-Standaard Thesaurus 2, units.
@@ -76,24 +74,7 @@ impl Record<'_> {
                             "manufacturedMaterial",
                             &[("classCode", "MMAT"), ("determinerCode", "KIND")],
                             |w| {
-                                let prk = [
-                                    ("code", agreement.prk.as_str()),
-                                    ("codeSystem", G_STANDAARD_PRK),
-                                    ("codeSystemName", "G-Standaard PRK"),
-                                    ("displayName", agreement.prk_display.as_str()),
-                                ];
-                                w.element("code", &prk, |w| {
-                                    write_code(
-                                        w,
-                                        "translation",
-                                        (
-                                            &agreement.gpk,
-                                            G_STANDAARD_GPK,
-                                            "G-Standaard GPK",
-                                            &agreement.gpk_display,
-                                        ),
-                                    );
-                                });
+                                write_product(w, &agreement.product);
                             },
                         );
                     });
@@ -107,6 +88,7 @@ impl Record<'_> {
                         "representedOrganization",
                     );
                 });
+                self.encounter_reference(w, agreement.consultation);
                 self.write_reason(w, agreement);
                 write_dosage(w, agreement);
                 w.element(
@@ -173,6 +155,32 @@ impl Record<'_> {
             );
         });
     }
+}
+
+/// Writes the product code: the first G-Standaard code with the others as translations, or a
+/// `nullFlavor` code when none is known.
+fn write_product(w: &mut XmlWriter, product: &[GStandaardCode]) {
+    let Some((main, others)) = product.split_first() else {
+        w.empty("code", &[("nullFlavor", "NI")]);
+        return;
+    };
+    let attributes = |code: &GStandaardCode| {
+        [
+            ("code", code.code.clone()),
+            ("codeSystem", code.system.oid().to_owned()),
+            ("codeSystemName", code.system.name().to_owned()),
+            ("displayName", code.display.clone()),
+        ]
+    };
+    let main = attributes(main);
+    let main: Vec<(&str, &str)> = main.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    w.element("code", &main, |w| {
+        for other in others {
+            let other = attributes(other);
+            let other: Vec<(&str, &str)> = other.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            w.empty("translation", &other);
+        }
+    });
 }
 
 fn write_dosage(w: &mut XmlWriter, agreement: &MedicationAgreement) {

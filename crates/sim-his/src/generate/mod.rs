@@ -20,8 +20,8 @@ use hl7v3::{Ii, Interaction};
 use time::{Date, OffsetDateTime};
 
 pub use model::{
-    Alert, ClinicalData, Clinician, Consultation, Episode, Gender, Intolerance, Letter,
-    Measurement, MedicationAgreement, Practice, ResultValue,
+    Alert, ClinicalData, Clinician, Consultation, Episode, GStandaard, GStandaardCode, Gender,
+    Intolerance, Letter, LetterStatus, Measurement, MedicationAgreement, Practice, ResultValue,
 };
 pub use persons::{DE_LINDE, HET_ANKER, demo_patients, practices};
 

@@ -124,6 +124,9 @@ pub struct Consultation {
     pub evaluation: String,
     /// The P (plan) line.
     pub plan: String,
+    /// ICPC-1-NL code and display name of the E line's diagnosis when the GP coded it apart from
+    /// the episode (e.g. `L03` in an `L86.01` episode); `None` writes the episode's code.
+    pub diagnosis: Option<(String, String)>,
 }
 
 /// A measured value.
@@ -143,6 +146,8 @@ pub enum ResultValue {
         /// Display name.
         display: String,
     },
+    /// A free-text result, e.g. a remark on the pulse or a radiology report, written as `ST`.
+    Text(String),
 }
 
 /// A lab result or general measurement coded in NHG table 45.
@@ -171,14 +176,9 @@ pub struct Measurement {
 pub struct MedicationAgreement {
     /// Local id (extension).
     pub id: String,
-    /// G-Standaard PRK code.
-    pub prk: String,
-    /// PRK display name.
-    pub prk_display: String,
-    /// G-Standaard GPK code.
-    pub gpk: String,
-    /// GPK display name.
-    pub gpk_display: String,
+    /// The product's G-Standaard codes (PRK, GPK and/or HPK), exactly those known: the first is
+    /// written as `code`, the others as its `translation`s.
+    pub product: Vec<GStandaardCode>,
     /// Start of the period of use.
     pub start: Date,
     /// End of the period of use; `None` for "tot nader order".
@@ -187,17 +187,87 @@ pub struct MedicationAgreement {
     pub times_per_day: u8,
     /// Index of the episode that is the reason for the agreement.
     pub episode: Option<usize>,
+    /// Index of the consultation at which the agreement was made.
+    pub consultation: Option<usize>,
 }
 
-/// A medication intolerance for a G-Standaard Thesaurus 122 group.
+/// A G-Standaard code system for medication products and substances.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GStandaard {
+    /// PRK, prescription code (2.16.840.1.113883.2.4.4.10).
+    Prk,
+    /// GPK, generic product code (2.16.840.1.113883.2.4.4.1).
+    Gpk,
+    /// HPK, trade product code (2.16.840.1.113883.2.4.4.7).
+    Hpk,
+    /// Thesaurus 122, groups for intolerances (2.16.840.1.113883.2.4.4.1.902.122).
+    Thesaurus122,
+}
+
+impl GStandaard {
+    /// Returns the OID of the code system.
+    pub fn oid(self) -> &'static str {
+        match self {
+            GStandaard::Prk => "2.16.840.1.113883.2.4.4.10",
+            GStandaard::Gpk => "2.16.840.1.113883.2.4.4.1",
+            GStandaard::Hpk => "2.16.840.1.113883.2.4.4.7",
+            GStandaard::Thesaurus122 => "2.16.840.1.113883.2.4.4.1.902.122",
+        }
+    }
+
+    /// Returns the code system for an OID (with or without `urn:oid:`), if it is one of these.
+    pub fn from_oid(oid: &str) -> Option<GStandaard> {
+        let oid = oid.strip_prefix("urn:oid:").unwrap_or(oid);
+        [
+            GStandaard::Prk,
+            GStandaard::Gpk,
+            GStandaard::Hpk,
+            GStandaard::Thesaurus122,
+        ]
+        .into_iter()
+        .find(|system| system.oid() == oid)
+    }
+
+    /// Returns the code system name as the Ketenzorg examples write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            GStandaard::Prk => "G-Standaard PRK",
+            GStandaard::Gpk => "G-Standaard GPK",
+            GStandaard::Hpk => "G-Standaard HPK",
+            GStandaard::Thesaurus122 => "G-Standaard Thesaurus 122",
+        }
+    }
+}
+
+/// A code in one of the G-Standaard code systems.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GStandaardCode {
+    /// The code system.
+    pub system: GStandaard,
+    /// The code.
+    pub code: String,
+    /// Display name.
+    pub display: String,
+}
+
+impl GStandaardCode {
+    /// Builds a code.
+    pub fn new(system: GStandaard, code: &str, display: &str) -> Self {
+        Self {
+            system,
+            code: code.to_owned(),
+            display: display.to_owned(),
+        }
+    }
+}
+
+/// A medication intolerance for a G-Standaard Thesaurus 122 group or a G-Standaard product.
 #[derive(Debug, Clone)]
 pub struct Intolerance {
     /// Local id (extension).
     pub id: String,
-    /// Thesaurus 122 code.
-    pub group_code: String,
-    /// Thesaurus 122 display name.
-    pub group_display: String,
+    /// The substance: usually a Thesaurus 122 group, sometimes a product code (e.g. HPK).
+    pub substance: GStandaardCode,
     /// Date the intolerance was noted.
     pub start: Date,
     /// Date it no longer applies, if any.
@@ -232,6 +302,30 @@ pub struct Letter {
     pub sender: String,
     /// Index of the episode the letter is about.
     pub episode: Option<usize>,
+    /// Whether this is the current version of the document.
+    pub status: LetterStatus,
     /// The PDF bytes.
     pub pdf: Vec<u8>,
+}
+
+/// The status of a letter, written as the act's `statusCode`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LetterStatus {
+    /// The current version (`completed`, FHIR `current`).
+    #[default]
+    Current,
+    /// Replaced by a newer version (`obsolete`, FHIR `superseded`).
+    Superseded,
+    /// Withdrawn because it was made in error (`nullified`, FHIR `entered-in-error`).
+    EnteredInError,
+}
+
+impl LetterStatus {
+    pub(crate) fn status_code(self) -> &'static str {
+        match self {
+            LetterStatus::Current => "completed",
+            LetterStatus::Superseded => "obsolete",
+            LetterStatus::EnteredInError => "nullified",
+        }
+    }
 }

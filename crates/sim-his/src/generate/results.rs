@@ -107,6 +107,7 @@ fn write_value(w: &mut XmlWriter, value: &ResultValue) {
                 ],
             );
         }
+        ResultValue::Text(text) => w.leaf("value", &[("xsi:type", "ST")], text),
     }
 }
 

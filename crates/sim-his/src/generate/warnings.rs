@@ -6,8 +6,6 @@ use crate::xmlw::{XmlWriter, ts_date};
 
 /// HL7 ActCode.
 const ACT_CODE: &str = "2.16.840.1.113883.5.4";
-/// G-Standaard Thesaurus 122 "ongewenste groepen".
-const THESAURUS_122: &str = "2.16.840.1.113883.2.4.4.1.902.122";
 /// G-Standaard Thesaurus 40 contra-indications.
 const THESAURUS_40: &str = "2.16.840.1.113883.2.4.4.1.902.40";
 
@@ -81,9 +79,13 @@ impl Record<'_> {
                                         w.empty(
                                             "code",
                                             &[
-                                                ("code", &intolerance.group_code),
-                                                ("codeSystem", THESAURUS_122),
-                                                ("displayName", &intolerance.group_display),
+                                                ("code", &intolerance.substance.code),
+                                                ("codeSystem", intolerance.substance.system.oid()),
+                                                (
+                                                    "codeSystemName",
+                                                    intolerance.substance.system.name(),
+                                                ),
+                                                ("displayName", &intolerance.substance.display),
                                             ],
                                         );
                                     },

@@ -17,8 +17,8 @@ use time::{Date, PrimitiveDateTime, Time};
 use super::fixtures::{Fixtures, at, coding_in, date_of, extension, first_coding, value};
 use super::{QualificationError, TESTSCRIPTS, Tokens, patient, practice_with_gp};
 use crate::generate::{
-    ClinicalData, Consultation, Episode, Intolerance, Measurement, MedicationAgreement, Practice,
-    ResultValue, SynthPatient,
+    ClinicalData, Consultation, Episode, GStandaard, GStandaardCode, Intolerance, Measurement,
+    MedicationAgreement, Practice, ResultValue, SynthPatient,
 };
 
 /// The fixture Patient id of Jacqueline XXX_Cevat.
@@ -26,8 +26,6 @@ const PATIENT_ID: &str = "gpdata-patient-kwalificatie1";
 
 const ICPC: &str = "http://hl7.org/fhir/sid/icpc-1-nl";
 const JOURNAL_LINES: &str = "http://fhir.nl/fhir/NamingSystem/journaalregeltypen";
-const PRK: &str = "urn:oid:2.16.840.1.113883.2.4.4.10";
-const GPK: &str = "urn:oid:2.16.840.1.113883.2.4.4.1";
 const EPISODE_CONTEXT: &str =
     "http://nictiz.nl/fhir/StructureDefinition/extension-context-nl-core-episodeofcare";
 const PERIOD_OF_USE: &str = "http://nictiz.nl/fhir/StructureDefinition/zib-Medication-PeriodOfUse";
@@ -171,6 +169,7 @@ impl<'a> Mapper<'a> {
                 objective: line("O"),
                 evaluation: line("E"),
                 plan: line("P"),
+                diagnosis: self.evaluation_diagnosis(&reference, episode),
             };
             self.data.consultations.push(consultation);
             self.consultations
@@ -178,19 +177,43 @@ impl<'a> Mapper<'a> {
         }
     }
 
-    /// Returns the text of the journal entries of this kind (S, O, E or P) of one encounter.
-    ///
-    /// NOTE: the E line's own ICPC code is not kept: the generator writes the ICPC code of the
-    /// consultation's episode on the E line, which matches the fixtures when the encounter has one.
-    fn journal_line(&self, encounter: &str, kind: &str) -> String {
+    /// Returns the ICPC code of the E line of one encounter when it differs from the ICPC code
+    /// of the consultation's episode (which the generator writes otherwise).
+    fn evaluation_diagnosis(
+        &self,
+        encounter: &str,
+        episode: Option<usize>,
+    ) -> Option<(String, String)> {
+        let (code, display) = self
+            .journal_entries(encounter, "E")
+            .filter_map(|o| o.child("component"))
+            .filter_map(|c| c.child("valueCodeableConcept"))
+            .find_map(|concept| coding_in(concept, ICPC))?;
+        let episode_code = episode
+            .and_then(|index| self.data.episodes.get(index))
+            .map(|e| e.icpc.as_str());
+        (episode_code != Some(code)).then(|| (code.to_owned(), display.to_owned()))
+    }
+
+    /// Returns the gp-JournalEntry Observations of this kind (S, O, E or P) of one encounter.
+    fn journal_entries<'b>(
+        &'b self,
+        encounter: &'b str,
+        kind: &'b str,
+    ) -> impl Iterator<Item = &'a Element> + 'b {
         self.fixtures
             .of_type("Observation")
-            .filter(|o| value(o, &["context", "reference"]) == Some(encounter))
-            .filter(|o| {
+            .filter(move |o| value(o, &["context", "reference"]) == Some(encounter))
+            .filter(move |o| {
                 o.child("code")
                     .and_then(|c| coding_in(c, JOURNAL_LINES))
                     .is_some_and(|(code, _)| code == kind)
             })
+    }
+
+    /// Returns the text of the journal entries of this kind (S, O, E or P) of one encounter.
+    fn journal_line(&self, encounter: &str, kind: &str) -> String {
+        self.journal_entries(encounter, kind)
             .filter_map(|o| o.child_value("valueString"))
             .collect::<Vec<_>>()
             .join(" ")
@@ -210,8 +233,6 @@ impl<'a> Mapper<'a> {
                 .and_then(date_of);
             let result = result_value(observation);
             let (Some((_, code, display)), Some(date), Some(result)) = (code, date, result) else {
-                // NOTE: results with valueString (e.g. pulse remarks, CT report) are skipped,
-                // because the synthetic model has no text result value.
                 tracing::debug!(
                     observation = id,
                     "qualification result not expressible, skipped"
@@ -256,10 +277,18 @@ impl<'a> Mapper<'a> {
                 );
                 continue;
             };
-            // NOTE: the model has one PRK and one GPK code; a product coded only in one of them (or
-            // only as HPK) gets an empty code for the other.
-            let prk = coding_in(product, PRK).unwrap_or_default();
-            let gpk = coding_in(product, GPK).unwrap_or_default();
+            // Exactly the G-Standaard codes the product has, in the fixture's order.
+            let codes: Vec<GStandaardCode> = product
+                .children_named("coding")
+                .filter_map(|coding| {
+                    let system = GStandaard::from_oid(coding.child_value("system")?)?;
+                    Some(GStandaardCode::new(
+                        system,
+                        coding.child_value("code")?,
+                        coding.child_value("display").unwrap_or_default(),
+                    ))
+                })
+                .collect();
             let times_per_day = value(
                 request,
                 &["dosageInstruction", "timing", "repeat", "frequency"],
@@ -268,14 +297,13 @@ impl<'a> Mapper<'a> {
             .unwrap_or(1);
             self.data.medication.push(MedicationAgreement {
                 id: identifier(request).unwrap_or(id).to_owned(),
-                prk: prk.0.to_owned(),
-                prk_display: prk.1.to_owned(),
-                gpk: gpk.0.to_owned(),
-                gpk_display: gpk.1.to_owned(),
+                product: codes,
                 start,
                 end: period.and_then(|p| p.child_value("end")).and_then(date_of),
                 times_per_day,
                 episode: self.episode_context(request),
+                consultation: value(request, &["context", "reference"])
+                    .and_then(|r| self.consultations.get(r).copied()),
             });
         }
     }
@@ -285,15 +313,19 @@ impl<'a> Mapper<'a> {
             let id = allergy.child_value("id").unwrap_or_default();
             let code = allergy.child("code").and_then(first_coding);
             let start = allergy.child_value("onsetDateTime").and_then(date_of);
-            let (Some((_, code, display)), Some(start)) = (code, start) else {
+            let (Some((system, code, display)), Some(start)) = (code, start) else {
                 continue;
             };
-            // NOTE: the generator writes the code as a G-Standaard Thesaurus 122 group; the
-            // fixture codes a G-Standaard HPK product (2.16.840.1.113883.2.4.4.7).
+            let Some(system) = GStandaard::from_oid(system) else {
+                tracing::warn!(
+                    allergy = id,
+                    "qualification intolerance without a G-Standaard code skipped"
+                );
+                continue;
+            };
             self.data.intolerances.push(Intolerance {
                 id: identifier(allergy).unwrap_or(id).to_owned(),
-                group_code: code.to_owned(),
-                group_display: display.to_owned(),
+                substance: GStandaardCode::new(system, code, display),
                 start,
                 end: None,
             });
@@ -337,6 +369,9 @@ fn result_value(observation: &Element) -> Option<ResultValue> {
                 .unwrap_or("1")
                 .to_owned(),
         });
+    }
+    if let Some(text) = observation.child_value("valueString") {
+        return Some(ResultValue::Text(text.to_owned()));
     }
     let (_, code, display) = observation
         .child("valueCodeableConcept")

@@ -4,8 +4,10 @@
 //! Only documents whose PDF is a fixture Binary are served. That leaves out Baltus's document
 //! that points at an unknown Binary id on purpose, and Schulte's current discharge summary, whose
 //! PDF is only on an external web site.
-//! NOTE: the letter model has no status, so Schulte's two superseded documents are served as
-//! current ones.
+//! The DocumentReference status is kept (`superseded` as `statusCode obsolete`,
+//! `entered-in-error` as `nullified`), so Schulte's older documents are not served as current ones.
+//! The fixture DocumentManifests that group several documents are not reproduced: the
+//! correspondence answer has no grouping, and crates/translate makes one DocumentManifest per letter.
 
 use std::path::{Path, PathBuf};
 
@@ -15,7 +17,7 @@ use time::Date;
 
 use super::fixtures::{Fixtures, date_of, first_coding, value};
 use super::{QualificationError, TESTSCRIPTS, Tokens, patient};
-use crate::generate::{ClinicalData, Letter, Practice, SynthPatient};
+use crate::generate::{ClinicalData, Letter, LetterStatus, Practice, SynthPatient};
 
 /// The fixture Patient ids of XXX_Baltus and XXX_Schulte.
 const PATIENT_IDS: [&str; 2] = ["example-pdfa-kwalificatie1", "example-pdfa-kwalificatie2"];
@@ -124,6 +126,11 @@ fn letter(reference: &Element, id: &str, pdf: Vec<u8>) -> Option<Letter> {
         loinc_display: display.to_owned(),
         sender: sender.to_owned(),
         episode: None,
+        status: match reference.child_value("status") {
+            Some("superseded") => LetterStatus::Superseded,
+            Some("entered-in-error") => LetterStatus::EnteredInError,
+            _ => LetterStatus::Current,
+        },
         pdf,
     })
 }

@@ -6,6 +6,7 @@ use time::macros::date;
 use time::{Date, Duration};
 
 use super::*;
+use crate::generate::LetterStatus;
 use crate::source::AnswerSource;
 use crate::test_support::query;
 
@@ -223,6 +224,64 @@ fn three_current_medication_requests() {
     assert!(text.contains("IBUPROFEN 400MG TABLET"));
     assert!(text.contains(&days_ago(120)));
     assert!(!text.contains("PANTOPRAZOL"), "ended agreement disclosed");
+    for request in &requests {
+        assert!(!request["context"].is_null(), "{request}");
+    }
+}
+
+/// Returns the (system, code) pairs of the Medication whose name contains `name`.
+fn product_codes(medications: &[&Value], name: &str) -> Vec<(String, String)> {
+    let medication = medications
+        .iter()
+        .find(|m| {
+            m["code"]["text"]
+                .as_str()
+                .unwrap_or_default()
+                .contains(name)
+        })
+        .unwrap_or_else(|| panic!("no Medication {name}"));
+    medication["code"]["coding"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["system"].as_str().unwrap().to_owned(),
+                c["code"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn medication_products_keep_exactly_their_codes() {
+    let Some(data) = data() else { return };
+    // The Patient rule passes every resource: all six agreements with their Medications.
+    let found = search(
+        &data,
+        CEVAT,
+        &[Interaction::MedicationAgreementsQuery],
+        disclosure::Category::Patient,
+    );
+
+    let requests = of_type(&found, "MedicationRequest");
+    assert_eq!(requests.len(), 6);
+    for request in &requests {
+        assert!(!request["context"].is_null(), "{request}");
+    }
+    let medications = of_type(&found, "Medication");
+    let oid = |suffix: &str| format!("urn:oid:2.16.840.1.113883.2.4.4.{suffix}");
+    let pair = |suffix: &str, code: &str| (oid(suffix), code.to_owned());
+    assert_eq!(
+        product_codes(&medications, "IBUPROFEN"),
+        [pair("10", "27278"), pair("1", "51004")]
+    );
+    assert_eq!(
+        product_codes(&medications, "KETOCONAZOL"),
+        [pair("10", "80349")]
+    );
+    assert_eq!(product_codes(&medications, "CODEINE"), [pair("1", "43990")]);
+    assert_eq!(product_codes(&medications, "TEVA"), [pair("7", "768901")]);
 }
 
 #[test]
@@ -234,12 +293,12 @@ fn one_allergy_intolerance() {
         &[Interaction::IntolerancesQuery],
         disclosure::Category::Intolerances,
     );
-    assert_eq!(of_type(&found, "AllergyIntolerance").len(), 1);
-    assert!(
-        serde_json::to_string(&found)
-            .unwrap()
-            .contains("PREDNISOLON")
-    );
+    let allergies = of_type(&found, "AllergyIntolerance");
+    assert_eq!(allergies.len(), 1);
+    let coding = &allergies[0]["code"]["coding"][0];
+    assert_eq!(coding["system"], "urn:oid:2.16.840.1.113883.2.4.4.7");
+    assert_eq!(coding["code"], "1112821");
+    assert_eq!(coding["display"], "PREDNISOLON CAPSULE 65MG FNA MR");
 }
 
 #[test]
@@ -253,8 +312,12 @@ fn lab_and_diagnostic_observations() {
     );
 
     let observations = of_type(&found, "Observation");
-    // The TestScript expects 18; the two results with a text value are not expressible yet.
-    assert_eq!(observations.len(), 16);
+    assert_eq!(observations.len(), 18);
+    let text_values = observations
+        .iter()
+        .filter(|o| o["valueString"].is_string())
+        .count();
+    assert_eq!(text_values, 2, "the pulse remark and the CT report");
     for observation in &observations {
         assert!(!observation["context"].is_null(), "{observation}");
     }
@@ -304,6 +367,22 @@ fn eighteen_compositions_without_s_or_o() {
 }
 
 #[test]
+fn journal_keeps_the_consultations_own_diagnosis() {
+    let Some(data) = data() else { return };
+    let answer = data
+        .answer(Interaction::JournalQuery, &query(DE_LINDE, CEVAT))
+        .unwrap();
+    // Contacts 04, 05 and 14 code L03 on the E line inside the L86.01 episode.
+    assert_eq!(answer.matches("code=\"L03\"").count(), 3);
+    // The other twelve E lines carry their episode's code (L86.01 in contacts 15 to 17).
+    assert_eq!(answer.matches("code=\"L86.01\"").count(), 3);
+    let evaluations = answer
+        .matches("2.16.840.1.113883.2.4.3.11.60.66.10.213")
+        .count();
+    assert_eq!(evaluations, 15);
+}
+
+#[test]
 fn eighteen_encounters_with_class_and_type() {
     let Some(data) = data() else { return };
     let found = search(
@@ -343,7 +422,12 @@ fn documents_carry_fixture_pdfs() {
         assert!(letter.pdf.starts_with(b"%PDF-"), "{}", letter.title);
     }
     assert_eq!(baltus[1].date, TODAY - Duration::days(60));
-    assert_eq!(letters(SCHULTE).len(), 2);
+    assert!(baltus.iter().all(|l| l.status == LetterStatus::Current));
+    let statuses: Vec<LetterStatus> = letters(SCHULTE).iter().map(|l| l.status).collect();
+    assert_eq!(
+        statuses,
+        [LetterStatus::Superseded, LetterStatus::Superseded]
+    );
 
     let data = demo_with_persons(&dir, TODAY).unwrap();
     let answer = data
@@ -354,4 +438,26 @@ fn documents_carry_fixture_pdfs() {
     assert_eq!(messages[0].interaction_id, "QUCO_IN990003NL01");
     assert_eq!(messages[0].patient_bsns(), [BALTUS]);
     assert_eq!(answer.matches("mediaType=\"application/pdf\"").count(), 2);
+
+    let answer = data
+        .answer(Interaction::CorrespondenceQuery, &query(DE_LINDE, SCHULTE))
+        .unwrap();
+    let translation = translate::translate(&answer, &translate::Context::new(BASE)).unwrap();
+    let statuses: Vec<(String, String)> = translation
+        .resources
+        .iter()
+        .map(|r| serde_json::from_str::<Value>(&r.to_json()).unwrap())
+        .filter(|r| r["resourceType"] == "DocumentReference")
+        .map(|r| {
+            (
+                r["id"].to_string(),
+                r["status"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(statuses.len(), 2);
+    assert!(
+        statuses.iter().all(|(_, s)| s == "superseded"),
+        "{statuses:?}"
+    );
 }
