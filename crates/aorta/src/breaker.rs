@@ -63,6 +63,23 @@ impl Breakers {
         }
     }
 
+    /// Lets a query through like [`Self::try_acquire`] and returns a permit that records its
+    /// outcome; a permit dropped without [`Permit::finish`] (a cancelled query) frees the trial slot.
+    pub(crate) fn acquire<'a>(&'a self, app_id: &'a str) -> Option<Permit<'a>> {
+        self.try_acquire(app_id).then_some(Permit {
+            breakers: self,
+            app_id,
+            finished: false,
+        })
+    }
+
+    fn release_trial(&self, app_id: &str) {
+        let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(entry) = entries.get_mut(app_id) {
+            entry.trial_in_flight = false;
+        }
+    }
+
     /// Records the outcome of a query that [`Self::try_acquire`] let through.
     pub(crate) fn record(&self, app_id: &str, availability_failure: bool) {
         let now = self.clock.now();
@@ -100,6 +117,29 @@ impl Breakers {
                 ..
             }) => BreakerState::HalfOpen,
             _ => BreakerState::Closed,
+        }
+    }
+}
+
+/// A query let through by the breaker; see [`Breakers::acquire`].
+pub(crate) struct Permit<'a> {
+    breakers: &'a Breakers,
+    app_id: &'a str,
+    finished: bool,
+}
+
+impl Permit<'_> {
+    /// Records the outcome of the query.
+    pub(crate) fn finish(mut self, availability_failure: bool) {
+        self.finished = true;
+        self.breakers.record(self.app_id, availability_failure);
+    }
+}
+
+impl Drop for Permit<'_> {
+    fn drop(&mut self) {
+        if !self.finished {
+            self.breakers.release_trial(self.app_id);
         }
     }
 }
@@ -142,6 +182,27 @@ mod tests {
         );
         breakers.record("4001", false);
         assert_eq!(breakers.state("4001"), BreakerState::Closed);
+    }
+
+    #[test]
+    fn cancelled_trial_frees_slot() {
+        let clock = FixedClock::new(datetime!(2026-12-04 12:00 UTC));
+        let breakers = Breakers::new(
+            BreakerSettings {
+                failure_threshold: 1,
+                open_for: Duration::from_secs(10),
+            },
+            Arc::new(clock.clone()),
+        );
+        breakers.acquire("4001").unwrap().finish(true);
+        clock.advance(time::Duration::seconds(11));
+        let trial = breakers.acquire("4001").unwrap();
+        assert!(breakers.acquire("4001").is_none());
+        drop(trial);
+        assert!(
+            breakers.acquire("4001").is_some(),
+            "a dropped trial must not block the breaker"
+        );
     }
 
     #[test]

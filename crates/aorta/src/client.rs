@@ -139,20 +139,22 @@ impl Client {
     ) -> Result<AnswerXml, AortaError> {
         let started = std::time::Instant::now();
         let mut attempts = 0;
-        let result = if self.breakers.try_acquire(&his.app_id) {
-            let deadline = tokio::time::Instant::now() + self.config.timeouts.request;
-            let run = self.run(his, interaction, bsn, period, correlation_id, &mut attempts);
-            let result = tokio::time::timeout_at(deadline, run)
-                .await
-                .unwrap_or(Err(AortaError::Timeout));
-            let failed = result
-                .as_ref()
-                .err()
-                .is_some_and(AortaError::is_availability_failure);
-            self.breakers.record(&his.app_id, failed);
-            result
-        } else {
-            Err(AortaError::CircuitOpen)
+        let result = match self.breakers.acquire(&his.app_id) {
+            Some(permit) => {
+                let deadline = tokio::time::Instant::now() + self.config.timeouts.request;
+                let run = self.run(his, interaction, bsn, period, correlation_id, &mut attempts);
+                let result = tokio::time::timeout_at(deadline, run)
+                    .await
+                    .unwrap_or(Err(AortaError::Timeout));
+                permit.finish(
+                    result
+                        .as_ref()
+                        .err()
+                        .is_some_and(AortaError::is_availability_failure),
+                );
+                result
+            }
+            None => Err(AortaError::CircuitOpen),
         };
 
         let elapsed = started.elapsed();
