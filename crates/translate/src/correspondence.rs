@@ -168,18 +168,35 @@ fn document_class(code: &str) -> Option<DocumentClass> {
 /// Returns the base64 text of an inline `ED` (whitespace removed), or `None` when the element
 /// only refers to the content or is empty.
 fn inline_base64(content: Node<'_, '_>) -> Option<String> {
-    let data: String = content
+    let pieces: Vec<&str> = content
         .children()
         .filter(|n| n.is_text())
         .filter_map(|n| n.text())
-        .flat_map(str::chars)
-        .filter(|c| !c.is_ascii_whitespace())
         .collect();
-    let valid = data
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='));
-    (!data.is_empty() && valid).then_some(data)
+    let mut data = Vec::with_capacity(pieces.iter().map(|p| p.len()).sum());
+    for piece in pieces {
+        for chunk in piece.as_bytes().split(u8::is_ascii_whitespace) {
+            if !chunk.iter().all(|&b| BASE64_BYTES[usize::from(b)]) {
+                return None;
+            }
+            data.extend_from_slice(chunk);
+        }
+    }
+    // Only ASCII bytes were kept, so this cannot fail.
+    String::from_utf8(data).ok().filter(|d| !d.is_empty())
 }
+
+/// Which bytes may appear in base64 text.
+const BASE64_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        table[byte] = b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || b == b'=';
+        byte += 1;
+    }
+    table
+};
 
 /// Builds the document's masterIdentifier: an OID or URN extension stays a URI, other ids keep
 /// their identifier system.
