@@ -181,7 +181,7 @@ impl HisData {
                 .unwrap_or_default();
             let birth_date = patient
                 .and_then(|p| hl7v3::xml::path_attr(p, &["birthTime"], "value"))
-                .and_then(parse_hl7_date);
+                .and_then(crate::period::hl7_date);
             self.persons.push(DemoPerson {
                 bsn,
                 name,
@@ -253,14 +253,6 @@ impl AnswerSource for HisData {
     fn persons(&self) -> Vec<DemoPerson> {
         self.persons.clone()
     }
-}
-
-/// Reads the date part of an HL7v3 `TS` value (`YYYYMMDD…`).
-fn parse_hl7_date(value: &str) -> Option<Date> {
-    let year = value.get(0..4)?.parse().ok()?;
-    let month: u8 = value.get(4..6)?.parse().ok()?;
-    let day = value.get(6..8)?.parse().ok()?;
-    Date::from_calendar_date(year, time::Month::try_from(month).ok()?, day).ok()
 }
 
 #[cfg(test)]

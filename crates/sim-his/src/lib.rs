@@ -4,6 +4,7 @@
 
 pub mod generate;
 mod his_data;
+mod period;
 mod person;
 pub mod qualification;
 pub mod soap;
@@ -20,6 +21,7 @@ mod test_support;
 
 pub use generate::{Patients, SynthPatient, demo_patients};
 pub use his_data::{HisData, LoadError};
+pub use period::Period;
 pub use person::{DemoPerson, age_on};
 pub use soap::{Fault, FaultSwitch, SoapOptions};
 pub use source::{AnswerSource, QueryContext};

@@ -6,6 +6,7 @@ use hl7v3::{Ii, Interaction};
 use time::OffsetDateTime;
 
 use crate::DemoPerson;
+use crate::period::{self, Period};
 
 /// The facts of a received query that an answer must echo or swap.
 #[derive(Debug, Clone)]
@@ -45,6 +46,28 @@ pub trait AnswerSource: Send + Sync {
     /// that kind gets an answer with `queryResponseCode` `NF`. Returns `None` when the source does
     /// not serve that interaction or does not know the addressed application id.
     fn answer(&self, interaction: Interaction, query: &QueryContext) -> Option<String>;
+
+    /// Builds the answer like [`answer`](Self::answer), then leaves out the items whose dates lie
+    /// outside `period`, the query's `queryByParameter/effectiveTime` ([`ReceivedQuery::period`]).
+    /// Items without a date are kept. An answer that cannot be parsed again is returned unfiltered.
+    fn answer_in_period(
+        &self,
+        interaction: Interaction,
+        query: &QueryContext,
+        period: Option<&Period>,
+    ) -> Option<String> {
+        let answer = self.answer(interaction, query)?;
+        let Some(period) = period else {
+            return Some(answer);
+        };
+        match period::filter(&answer, period) {
+            Ok(kept) => Some(kept),
+            Err(error) => {
+                tracing::warn!(%interaction, %error, "filtering the answer by the query period failed, returning it unfiltered");
+                Some(answer)
+            }
+        }
+    }
 
     /// Returns the persons this source has data for, for printing and for the DigiD login list.
     fn persons(&self) -> Vec<DemoPerson> {

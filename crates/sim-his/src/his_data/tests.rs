@@ -196,3 +196,83 @@ fn rewrapping_keeps_payload_translation() {
         assert_eq!(json(&actual), json(&expected), "{file}");
     }
 }
+
+#[test]
+fn loaded_lab_answer_keeps_results_in_the_query_period() {
+    let Some(data) = load() else { return };
+    let query = query("4001", "999911624");
+    let period = (
+        time::macros::date!(2019 - 02 - 02),
+        Some(time::macros::date!(2019 - 02 - 03)),
+    );
+
+    let all = data
+        .answer_in_period(Interaction::LabQuery, &query, None)
+        .unwrap();
+    let kept = data
+        .answer_in_period(Interaction::LabQuery, &query, Some(&period))
+        .unwrap();
+
+    let dates = |xml: &str| -> Vec<String> {
+        let doc = hl7v3::read::parse(xml).unwrap();
+        doc.descendants()
+            .filter(|n| n.tag_name().name() == "observation")
+            .filter(|n| {
+                n.parent()
+                    .is_some_and(|p| p.tag_name().name() == "component")
+            })
+            .filter_map(|n| path_attr(n, &["effectiveTime"], "value").map(str::to_owned))
+            .collect()
+    };
+    let all_dates = dates(&all);
+    let mut expected: Vec<String> = all_dates
+        .iter()
+        .filter(|d| d.as_str() >= "20190202" && d.as_str() < "20190204")
+        .cloned()
+        .collect();
+    assert!(
+        expected.len() >= 2 && expected.len() < all_dates.len(),
+        "{all_dates:?}"
+    );
+    let mut kept_dates = dates(&kept);
+    kept_dates.sort();
+    expected.sort();
+    assert_eq!(kept_dates, expected);
+}
+
+#[test]
+fn generated_journal_keeps_consultations_in_the_query_period() {
+    let today = time::macros::date!(2026 - 12 - 04);
+    let data = HisData::demo(today).unwrap();
+    let bsn = data.demo_persons()[0].bsn.as_str().to_owned();
+    let query = query("4001", &bsn);
+    let period = (today - time::Duration::days(365), None);
+
+    let count = |xml: &str| {
+        let doc = hl7v3::read::parse(xml).unwrap();
+        let recent: Vec<bool> = doc
+            .descendants()
+            .filter(|n| n.tag_name().name() == "encounter")
+            .filter(|n| {
+                n.parent()
+                    .is_some_and(|p| p.tag_name().name() == "component")
+            })
+            .filter_map(|n| path_attr(n, &["effectiveTime", "low"], "value"))
+            .map(|v| crate::period::hl7_date(v).unwrap() >= period.0)
+            .collect();
+        (recent.len(), recent.iter().filter(|r| **r).count())
+    };
+    let all = data.answer(Interaction::EncountersQuery, &query).unwrap();
+    let kept = data
+        .answer_in_period(Interaction::EncountersQuery, &query, Some(&period))
+        .unwrap();
+
+    let (all_total, all_recent) = count(&all);
+    let (kept_total, kept_recent) = count(&kept);
+    assert!(
+        all_total > all_recent,
+        "the demo patient has older contacts"
+    );
+    assert!(all_recent > 0, "and recent ones");
+    assert_eq!((kept_total, kept_recent), (all_recent, all_recent));
+}
