@@ -147,3 +147,5 @@ pub(crate) fn template_context(patient: &SynthPatient, practice_app_id: &str) ->
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod variant_tests;
