@@ -354,6 +354,20 @@ async fn browser_runs_demo_pgo_flow() {
     assert!(!data.contains(ADULT), "the PGO must not show the BSN");
     browser.screenshot(&docs_img("demo-pgo.png")).await;
 
+    // Each part shows a table of data, or an error text when its FHIR search failed.
+    for part in ["episodes", "medication", "results", "journal"] {
+        let section = data
+            .split(&format!("<section id=\"{part}\">"))
+            .nth(1)
+            .and_then(|rest| rest.split("</section>").next())
+            .unwrap_or_default();
+        assert!(
+            section.contains("<table>"),
+            "no {part} data on the PGO page: {}",
+            sim::sim_pgo::html::text_of(section)
+        );
+    }
+
     // The same flow in English, up to the consent question.
     let english = Browser::start(&demo.sims.ca_pem).await;
     to_consent(&english, &demo, "en").await;
