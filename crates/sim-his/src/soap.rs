@@ -166,7 +166,7 @@ fn answer_text(
     };
     let answer = options
         .source
-        .answer(query.interaction, &context)
+        .answer_in_period(query.interaction, &context, query.period.as_ref())
         .map(Ok)
         .unwrap_or_else(|| {
             let mut unknown = query.clone();
