@@ -338,3 +338,44 @@ pub fn data(lang: Lang, view: &DataView) -> String {
         &body,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn data_page_renders_tables_chart_and_links() {
+        let view = DataView {
+            practice: "huisartsenpraktijk-delinde@medmij".to_owned(),
+            service: "Huisartsgegevens".to_owned(),
+            results: Some(Ok(vec![
+                Measurement {
+                    name: "HbA1c".to_owned(),
+                    date: "2026-01-10".to_owned(),
+                    value: Some(53.0),
+                    shown: "53 mmol/mol".to_owned(),
+                },
+                Measurement {
+                    name: "HbA1c".to_owned(),
+                    date: "2026-06-10".to_owned(),
+                    value: Some(49.0),
+                    shown: "49 mmol/mol".to_owned(),
+                },
+            ])),
+            letters: Some(Ok(vec![Letter {
+                name: "Ontslagbrief <cardiologie>".to_owned(),
+                date: "2025-03-01".to_owned(),
+                url: "Binary/1".to_owned(),
+            }])),
+            episodes: Some(Err("HTTP 502".to_owned())),
+            ..DataView::default()
+        };
+        let html = data(Lang::Nl, &view);
+        assert!(html.contains("<svg class=\"chart\""));
+        assert_eq!(html.matches("<circle").count(), 2);
+        assert!(html.contains("<a href=\"/document/0\">PDF openen</a>"));
+        assert!(html.contains("Ontslagbrief &lt;cardiologie&gt;"));
+        assert!(html.contains("Dit onderdeel kon niet worden opgehaald: HTTP 502"));
+        assert!(!html.contains("id=\"medication\""));
+    }
+}
