@@ -4,6 +4,7 @@
 //!
 //! Skipped with a message when chromium or chromedriver is missing, unless `CI=true`.
 
+use std::os::unix::process::CommandExt as _;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -52,7 +53,9 @@ impl Browser {
             .local_addr()
             .unwrap()
             .port();
+        // Its own process group, so that dropping the handle also ends the Chromium it started.
         let mut driver = Command::new(CHROMEDRIVER)
+            .process_group(0)
             .arg(format!("--port={port}"))
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -227,6 +230,9 @@ impl Browser {
 
 impl Drop for Browser {
     fn drop(&mut self) {
+        // Chromium outlives a killed chromedriver, so the whole process group is stopped.
+        let group = format!("-{}", self.driver.id());
+        let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
         let _ = self.driver.kill();
         let _ = self.driver.wait();
     }
