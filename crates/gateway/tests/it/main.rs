@@ -2,4 +2,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod attacks;
 mod browser;
+mod fhir;
+mod flow;
+mod harness;
+mod load;
