@@ -1,5 +1,7 @@
 //! The ordered element tree that represents FHIR resources and datatypes.
 
+use std::borrow::Cow;
+
 /// The JSON type of a primitive value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -21,8 +23,9 @@ pub enum Kind {
 /// `resource` or a `contained` resource) is the single child of its wrapping element.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Element {
-    /// The element name, or the resource type for resources.
-    pub name: String,
+    /// The element name, or the resource type for resources. Names known at compile time are
+    /// borrowed, which saves an allocation per element.
+    pub name: Cow<'static, str>,
     /// The primitive value as text, if this is a primitive that has one.
     pub value: Option<String>,
     /// The JSON type of `value`.
@@ -39,7 +42,7 @@ pub struct Element {
 
 impl Element {
     /// Creates an empty complex element.
-    pub fn new(name: impl Into<String>) -> Self {
+    pub fn new(name: impl Into<Cow<'static, str>>) -> Self {
         Self {
             name: name.into(),
             value: None,
@@ -52,12 +55,12 @@ impl Element {
     }
 
     /// Creates a string-like primitive (string, code, uri, date, ...).
-    pub fn primitive(name: impl Into<String>, value: impl Into<String>) -> Self {
+    pub fn primitive(name: impl Into<Cow<'static, str>>, value: impl Into<String>) -> Self {
         Self::typed(name, value, Kind::String)
     }
 
     /// Creates a primitive with an explicit JSON type.
-    pub fn typed(name: impl Into<String>, value: impl Into<String>, kind: Kind) -> Self {
+    pub fn typed(name: impl Into<Cow<'static, str>>, value: impl Into<String>, kind: Kind) -> Self {
         Self {
             value: Some(value.into()),
             kind,
@@ -67,22 +70,22 @@ impl Element {
     }
 
     /// Creates a boolean primitive.
-    pub fn boolean(name: impl Into<String>, value: bool) -> Self {
+    pub fn boolean(name: impl Into<Cow<'static, str>>, value: bool) -> Self {
         Self::typed(name, value.to_string(), Kind::Boolean)
     }
 
     /// Creates an integer primitive.
-    pub fn integer(name: impl Into<String>, value: i64) -> Self {
+    pub fn integer(name: impl Into<Cow<'static, str>>, value: i64) -> Self {
         Self::typed(name, value.to_string(), Kind::Integer)
     }
 
     /// Creates a decimal primitive, keeping the text (and so its precision) as given.
-    pub fn decimal(name: impl Into<String>, value: impl Into<String>) -> Self {
+    pub fn decimal(name: impl Into<Cow<'static, str>>, value: impl Into<String>) -> Self {
         Self::typed(name, value, Kind::Decimal)
     }
 
     /// Creates a primitive without a value, e.g. one that only carries a data-absent-reason extension.
-    pub fn empty_primitive(name: impl Into<String>) -> Self {
+    pub fn empty_primitive(name: impl Into<Cow<'static, str>>) -> Self {
         Self {
             primitive: true,
             ..Self::new(name)
@@ -170,7 +173,7 @@ pub struct Resource {
 
 impl Resource {
     /// Creates an empty resource of this type.
-    pub fn new(resource_type: impl Into<String>) -> Self {
+    pub fn new(resource_type: impl Into<Cow<'static, str>>) -> Self {
         Self {
             element: Element::new(resource_type),
         }

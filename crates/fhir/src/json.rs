@@ -38,7 +38,7 @@ fn write_object(element: &Element, resource_type: &str, out: &mut String) {
         write_string(url, out);
     }
     let resource_type = if element.is_resource() {
-        element.name.as_str()
+        element.name.as_ref()
     } else {
         resource_type
     };
@@ -69,7 +69,7 @@ fn write_complex(element: &Element, resource_type: &str, out: &mut String) {
 fn distinct_names(element: &Element) -> Vec<&str> {
     let mut names: Vec<&str> = Vec::new();
     for child in &element.children {
-        if !names.contains(&child.name.as_str()) {
+        if !names.contains(&child.name.as_ref()) {
             names.push(&child.name);
         }
     }
@@ -174,7 +174,7 @@ pub fn from_json(text: &str) -> Result<Element, FhirError> {
 }
 
 fn read_object(name: &str, object: &Map<String, Value>, resource: bool) -> Element {
-    let mut element = Element::new(name);
+    let mut element = Element::new(name.to_owned());
     for (key, value) in object {
         match key.as_str() {
             "resourceType" => {}
@@ -215,22 +215,25 @@ fn read_field(element: &mut Element, key: &str, value: &Value, shadow: Option<&V
 }
 
 fn read_value(key: &str, value: &Value, shadow: Option<&Value>) -> Element {
+    let owned = key.to_owned();
     let mut element = match value {
         Value::Object(object) => match object.get("resourceType").and_then(Value::as_str) {
-            Some(resource_type) => Element::new(key).with(read_object(resource_type, object, true)),
+            Some(resource_type) => {
+                Element::new(owned).with(read_object(resource_type, object, true))
+            }
             None => read_object(key, object, false),
         },
         Value::String(text) if key == "div" => Element::xhtml(text.clone()),
         Value::String(text) if text.starts_with(DECIMAL_MARK) => {
-            Element::decimal(key, &text[DECIMAL_MARK.len_utf8()..])
+            Element::decimal(owned, &text[DECIMAL_MARK.len_utf8()..])
         }
-        Value::String(text) => Element::primitive(key, text.clone()),
-        Value::Bool(flag) => Element::boolean(key, *flag),
+        Value::String(text) => Element::primitive(owned, text.clone()),
+        Value::Bool(flag) => Element::boolean(owned, *flag),
         Value::Number(number) if number.is_i64() || number.is_u64() => {
-            Element::typed(key, number.to_string(), Kind::Integer)
+            Element::typed(owned, number.to_string(), Kind::Integer)
         }
-        Value::Number(number) => Element::decimal(key, number.to_string()),
-        Value::Null | Value::Array(_) => Element::empty_primitive(key),
+        Value::Number(number) => Element::decimal(owned, number.to_string()),
+        Value::Null | Value::Array(_) => Element::empty_primitive(owned),
     };
     if let Some(Value::Object(shadow)) = shadow {
         let extra = read_object(key, shadow, false);

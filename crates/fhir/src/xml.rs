@@ -103,7 +103,7 @@ fn read_element(text: &str, node: Node<'_, '_>) -> Element {
     if name == "div" && node.tag_name().namespace() == Some(crate::XHTML_NS) {
         return Element::xhtml(&text[node.range()]);
     }
-    let mut element = Element::new(name);
+    let mut element = Element::new(name.to_owned());
     element.id = node.attribute("id").map(str::to_owned);
     element.url = node.attribute("url").map(str::to_owned);
     let child_nodes: Vec<Node<'_, '_>> = node.children().filter(Node::is_element).collect();

@@ -152,7 +152,7 @@ fn letter(builder: &mut Builder<'_>, act: Node<'_, '_>) {
 struct DocumentClass(&'static str, &'static str);
 
 impl DocumentClass {
-    fn into_class(self, name: &str) -> Element {
+    fn into_class(self, name: &'static str) -> Element {
         Element::new(name).with(coding_of(Some("http://loinc.org"), self.0, Some(self.1)))
     }
 }
@@ -206,7 +206,7 @@ fn master_identifier(id: Node<'_, '_>) -> Option<Element> {
         Some(extension) if extension.starts_with("urn:") => extension.to_owned(),
         Some(_) => {
             let mut element = identifier(id)?;
-            element.name = "masterIdentifier".to_owned();
+            element.name = "masterIdentifier".into();
             return Some(element);
         }
         None => format!("urn:oid:{root}"),

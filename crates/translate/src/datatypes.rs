@@ -129,7 +129,7 @@ pub fn coding_of(system: Option<&str>, code: &str, display: Option<&str>) -> Ele
 
 /// Builds a CodeableConcept named `name` from a coded node, including its translations and
 /// `originalText`. A nullFlavor becomes an iso21090-nullFlavor extension.
-pub fn codeable_concept(name: &str, node: Node<'_, '_>) -> Option<Element> {
+pub fn codeable_concept(name: &'static str, node: Node<'_, '_>) -> Option<Element> {
     let mut concept = Element::new(name);
     if let Some(main) = coding(node) {
         concept.push(main);
@@ -182,7 +182,7 @@ pub fn identifier(node: Node<'_, '_>) -> Option<Element> {
 }
 
 /// Builds a Reference element named `name`.
-pub fn reference(name: &str, target: &str, display: Option<&str>) -> Element {
+pub fn reference(name: &'static str, target: &str, display: Option<&str>) -> Element {
     Element::new(name)
         .with(Element::primitive("reference", target))
         .with_opt(
@@ -229,7 +229,7 @@ pub fn episode_contexts(node: Node<'_, '_>) -> Vec<Element> {
 }
 
 /// Builds a Period named `name` from an IVL_TS node (`low`/`high`, or a single `value`).
-pub fn period(name: &str, node: Option<Node<'_, '_>>) -> Option<Element> {
+pub fn period(name: &'static str, node: Option<Node<'_, '_>>) -> Option<Element> {
     let node = node?;
     let low = ts_of(child(node, "low")).or_else(|| ts_of(Some(node)));
     let high = ts_of(child(node, "high"));

@@ -124,9 +124,9 @@ fn report(builder: &mut Builder<'_>, act: Node<'_, '_>) {
     builder.add(Resource::from_element(composition), SearchMode::Match);
 }
 
-fn renamed(element: &Element, name: &str) -> Element {
+fn renamed(element: &Element, name: &'static str) -> Element {
     let mut copy = element.clone();
-    copy.name = name.to_owned();
+    copy.name = name.into();
     copy
 }
 

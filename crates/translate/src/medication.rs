@@ -309,7 +309,7 @@ fn repeat_parts(periodic: Node<'_, '_>) -> Vec<Element> {
 }
 
 /// Builds a UCUM Duration with the Dutch unit name that the Nictiz conversion uses.
-fn duration(name: &str, node: Node<'_, '_>) -> Option<Element> {
+fn duration(name: &'static str, node: Node<'_, '_>) -> Option<Element> {
     let value = node.attribute("value")?;
     let unit = node.attribute("unit").unwrap_or("d");
     let dutch = match unit {
@@ -342,7 +342,7 @@ fn dose(node: Node<'_, '_>) -> Option<Element> {
     (!range.children.is_empty()).then_some(range)
 }
 
-fn dose_quantity(name: &str, node: Node<'_, '_>) -> Option<Element> {
+fn dose_quantity(name: &'static str, node: Node<'_, '_>) -> Option<Element> {
     // Prefer the G-Standaard Thesaurus 2 unit (stuk, ml, ...) over other translations.
     let translations: Vec<Node<'_, '_>> = elements(node)
         .filter(|t| t.tag_name().name() == "translation")

@@ -39,7 +39,7 @@ pub fn add(resource: &mut Element) {
         .iter()
         .position(|c| {
             !matches!(
-                c.name.as_str(),
+                c.name.as_ref(),
                 "id" | "meta" | "implicitRules" | "language"
             )
         })
@@ -51,7 +51,7 @@ pub fn add(resource: &mut Element) {
 
 /// Returns the one-line Dutch summary of a resource.
 fn summary(resource: &Element) -> Option<String> {
-    let parts: Vec<String> = match resource.name.as_str() {
+    let parts: Vec<String> = match resource.name.as_ref() {
         "Patient" => vec![
             label("Patiënt", name_text(resource)),
             prefixed("geboren", resource.child_value("birthDate").map(dutch_date)),

@@ -168,7 +168,7 @@ fn value(node: Node<'_, '_>) -> Option<Element> {
 }
 
 /// Builds a UCUM Quantity, or an iso21090-nullFlavor extension for a null value (e.g. NINF).
-fn quantity(name: &str, node: Node<'_, '_>) -> Option<Element> {
+fn quantity(name: &'static str, node: Node<'_, '_>) -> Option<Element> {
     if let Some(flavor) = node.attribute("nullFlavor") {
         return Some(Element::new(name).with(Element::extension(
             "http://hl7.org/fhir/StructureDefinition/iso21090-nullFlavor",

@@ -60,7 +60,7 @@ impl Entry<'_> {
     pub fn label(&self) -> String {
         match self.resource.child_value("id") {
             Some(id) => format!("{}/{id}", self.resource.name),
-            None => self.resource.name.clone(),
+            None => self.resource.name.to_string(),
         }
     }
 
@@ -106,7 +106,7 @@ fn resolve(all: &[Entry<'_>], reference: &str) -> Option<usize> {
 
 fn walk_resource(resource: &Element, reference: &dyn Fn(&str) -> String, out: &mut Vec<Leaf>) {
     for (child, segment) in with_segments(resource) {
-        match child.name.as_str() {
+        match child.name.as_ref() {
             "id" | "text" => {}
             "meta" => {
                 let mut meta = child.clone();
@@ -159,7 +159,7 @@ fn with_segments(element: &Element) -> Vec<(&Element, String)> {
                     if total > 1 {
                         format!("{}[{}]", child.name, *index - 1)
                     } else {
-                        child.name.clone()
+                        child.name.to_string()
                     }
                 }
             };
