@@ -1,12 +1,12 @@
 //! Correspondence (`QUCO_IN990003NL01`, PDF/A letters) to IHE.MHD.Minimal.DocumentReference,
 //! IHE.MHD.DocumentManifest and Binary, for gegevensdienst 51.
 //!
-//! Expected layout (as crates/sim-his writes it, after the VZVZ PDF/A transformation): an
-//! `organizer` with `recordTarget` and one `component/act` per letter, with `id`, `code` (document
-//! type), `text` (title), `statusCode`, `effectiveTime` (or `effectiveTime/center`), a `participant
-//! DIST` (sender, `participantRole/scopingEntity` with `id` and `desc`) and
-//! `reference/externalDocument` with `id`, `code` and `text mediaType=".." representation="B64"`
-//! holding the document inline as base64. A `text` with only `reference/@value` (a listing without
+//! The expected layout is the one crates/sim-his writes, after the VZVZ PDF/A transformation. An
+//! `organizer` with `recordTarget` has one `component/act` per letter. The act has `id`, `code`
+//! (document type), `text` (title), `statusCode` and `effectiveTime` (or `effectiveTime/center`).
+//! Its `participant DIST` is the sender (`participantRole/scopingEntity` with `id` and `desc`).
+//! Its `reference/externalDocument` has `id`, `code` and `text mediaType=".." representation="B64"`
+//! with the document inline as base64. A `text` with only `reference/@value` (a listing without
 //! content) still yields the DocumentReference, but no Binary.
 
 use fhir::{Element, Resource};
@@ -44,7 +44,7 @@ const REFERRAL_NOTE: (&str, &str) = ("57133-1", "Referral note");
 const IMAGING_REPORT: (&str, &str) = ("18748-4", "Diagnostic imaging study");
 const LAB_REPORT: (&str, &str) = ("11502-2", "Laboratory report");
 
-/// Translates every letter of a correspondence answer.
+/// Translates every letter of a correspondence response.
 pub fn translate(builder: &mut Builder<'_>, message: &Message<'_, '_>) {
     for organizer in message.subjects() {
         for act in children(organizer, "component").filter_map(|c| child(c, "act")) {
@@ -53,7 +53,8 @@ pub fn translate(builder: &mut Builder<'_>, message: &Message<'_, '_>) {
     }
 }
 
-/// One letter: the Binary (when the content is inline), its DocumentReference and a DocumentManifest.
+/// Adds one letter: the Binary (when the content is inline), its DocumentReference and a
+/// DocumentManifest.
 fn letter(builder: &mut Builder<'_>, act: Node<'_, '_>) {
     let (patient, patient_name) = builder.patient();
     let document = path(act, &["reference", "externalDocument"]);
@@ -72,6 +73,7 @@ fn letter(builder: &mut Builder<'_>, act: Node<'_, '_>) {
             .with(Element::primitive("content", data));
         builder.add(Resource::from_element(binary), SearchMode::Include);
     }
+
     let author = sender(builder, act);
     let title = child(act, "text").map(text).filter(|t| !t.is_empty());
     let effective = child(act, "effectiveTime");
@@ -94,6 +96,7 @@ fn letter(builder: &mut Builder<'_>, act: Node<'_, '_>) {
     let author_reference = author
         .as_ref()
         .map(|(target, name)| reference("author", target, name.as_deref()));
+
     let binary_url = format!("{}/Binary/{binary_id}", builder.context().base_url);
     let attachment = Element::new("attachment")
         .with(Element::primitive("contentType", content_type))
@@ -119,6 +122,7 @@ fn letter(builder: &mut Builder<'_>, act: Node<'_, '_>) {
         Resource::from_element(document_reference),
         SearchMode::Match,
     );
+
     let manifest_type = class
         .map(|c| c.into_class("type"))
         .or_else(|| document_type.clone());
@@ -182,11 +186,11 @@ fn inline_base64(content: Node<'_, '_>) -> Option<String> {
             data.extend_from_slice(chunk);
         }
     }
-    // Only ASCII bytes were kept, so this cannot fail.
+    // Every byte passed the base64 table, so the text is ASCII and this cannot fail.
     String::from_utf8(data).ok().filter(|d| !d.is_empty())
 }
 
-/// Which bytes may appear in base64 text.
+/// The bytes that may appear in base64 text.
 const BASE64_BYTES: [bool; 256] = {
     let mut table = [false; 256];
     let mut byte = 0;

@@ -191,7 +191,8 @@ fn value<'a>(element: &'a Element, steps: &[&str]) -> Option<&'a str> {
         .and_then(|e| e.value.as_deref())
 }
 
-/// The text of a CodeableConcept: its `text`, else the first coding display, else the first code.
+/// Returns the text of a CodeableConcept: its `text`, else the first coding display, else the
+/// first code.
 fn concept(resource: &Element, name: &str) -> Option<String> {
     let concept = resource.child(name)?;
     concept
@@ -209,7 +210,7 @@ fn concept(resource: &Element, name: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// The display of a Reference child, also looking one level down (`diagnosis.condition`,
+/// Returns the display of a Reference child, also one level down (`diagnosis.condition`,
 /// `participant.individual`).
 fn display(resource: &Element, name: &str) -> Option<String> {
     let element = resource.child(name)?;

@@ -1,4 +1,4 @@
-//! Tests of the correspondence translation with an answer laid out as crates/sim-his writes it.
+//! Tests of the correspondence translation with a response laid out as crates/sim-his writes it.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -175,7 +175,7 @@ fn xml_contains_bsn(translation: &crate::Translation) -> bool {
 }
 
 #[test]
-fn listing_without_content_has_no_binary_and_status_maps() {
+fn listing_and_statuses_map() {
     let listing = r#"<text mediaType="application/pdf"><reference value="https://his.example/doc/2"/></text>"#;
     let components = letter("L2", "34781-5", "Consult note", "nullified", listing)
         + &letter("L3", "99999-9", "Other", "obsolete", &inline());
