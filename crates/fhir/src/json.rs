@@ -152,8 +152,8 @@ fn write_string(text: &str, out: &mut String) {
     out.push_str(&serde_json::to_string(text).unwrap_or_else(|_| String::from("\"\"")));
 }
 
-/// Marks a decimal whose text was kept by [`mark_decimals`] (a control character, which FHIR strings
-/// cannot contain).
+/// The prefix of a decimal whose text [`mark_decimals`] kept: a control character, which FHIR
+/// strings cannot contain.
 const DECIMAL_MARK: char = '\u{1}';
 
 /// Parses a FHIR JSON resource. Decimals keep their text (`1.50` stays `1.50`).

@@ -136,7 +136,7 @@ fn treatment(node: Node<'_, '_>) -> Vec<Element> {
         .collect()
 }
 
-/// The zib-Medication-CopyIndicator extension from the copy indicator observation (MP 9.0.7
+/// Builds the zib-Medication-CopyIndicator extension from the copy indicator observation (MP 9.0.7
 /// template 9200, a BL value).
 fn copy_indicator(node: Node<'_, '_>) -> Option<Element> {
     let value = children(node, "entryRelationship")
@@ -167,7 +167,8 @@ fn with_instructions(mut dosage: Element, agreement: Node<'_, '_>) -> Element {
     dosage
 }
 
-/// The agreement's additional instructions (template 9085 acts) as Dosage.additionalInstruction.
+/// Returns the agreement's additional instructions (template 9085 acts) as
+/// Dosage.additionalInstruction.
 fn additional_instructions(node: Node<'_, '_>) -> Vec<Element> {
     children(node, "entryRelationship")
         .filter_map(|r| child(r, "act"))
