@@ -10,19 +10,38 @@ use crate::datatypes::{codeable_concept, episode_contexts, identifier, period, r
 use crate::output::SearchMode;
 use crate::{ids, parties};
 
+/// The zib-Alert extension that names the episode an alert belongs to.
+const EPISODE_CONTEXT: &str =
+    "http://nictiz.nl/fhir/StructureDefinition/extension-context-nl-core-episodeofcare";
+
 /// Translates every alert observation of an alerts answer.
 pub fn translate(builder: &mut Builder<'_>, message: &Message<'_, '_>) {
     for organizer in message.subjects() {
         builder.author_organization(message);
         for observation in children(organizer, "component").filter_map(|c| child(c, "observation"))
         {
-            let flag = flag(builder, observation);
+            let contexts = episode_contexts(observation);
+            let flag = flag(builder, observation, contexts);
             builder.add(flag, SearchMode::Match);
         }
     }
 }
 
-fn flag(builder: &mut Builder<'_>, observation: Node<'_, '_>) -> Resource {
+/// Adds the zib-Alert Flag of an attentiewaarde inside a concern act. The Flag's subject is the
+/// patient, and its episode context extension refers to the EpisodeOfCare `episode` (relative).
+pub fn add_episode_flag(
+    builder: &mut Builder<'_>,
+    observation: Node<'_, '_>,
+    episode: &str,
+    episode_title: Option<&str>,
+) -> String {
+    let value = reference("valueReference", episode, episode_title);
+    let context = Element::extension(EPISODE_CONTEXT, value);
+    let flag = flag(builder, observation, vec![context]);
+    builder.add(flag, SearchMode::Include)
+}
+
+fn flag(builder: &mut Builder<'_>, observation: Node<'_, '_>, contexts: Vec<Element>) -> Resource {
     let (patient, patient_name) = builder.patient();
     let effective = child(observation, "effectiveTime");
     let ended = ts_of(effective.and_then(|e| child(e, "high"))).is_some();
@@ -39,7 +58,7 @@ fn flag(builder: &mut Builder<'_>, observation: Node<'_, '_>) -> Resource {
         .with(parties::profile(
             "http://nictiz.nl/fhir/StructureDefinition/zib-Alert",
         ))
-        .with_all(episode_contexts(observation))
+        .with_all(contexts)
         .with_all(children(observation, "id").filter_map(identifier))
         .with(Element::primitive("status", status))
         .with_opt(child(observation, "code").and_then(|c| codeable_concept("category", c)))

@@ -101,6 +101,30 @@ impl<'c> Builder<'c> {
         self.patient.clone().unwrap_or_default()
     }
 
+    /// Points the Patient's `generalPractitioner` at the given Practitioner (once per target), also
+    /// when the Patient was added already.
+    pub fn set_general_practitioner(&mut self, target: &str, display: Option<&str>) {
+        let element = crate::datatypes::reference("generalPractitioner", target, display);
+        let add_to = |patient: &mut fhir::Element| {
+            let known = patient.children.iter().any(|c| {
+                c.name == "generalPractitioner" && c.child_value("reference") == Some(target)
+            });
+            if !known {
+                patient.push(element.clone());
+            }
+        };
+        add_to(&mut self.patient_resource.element);
+        let patient_id = self.ctx.patient_id.as_str();
+        if let Some((resource, _)) = self
+            .output
+            .entries
+            .iter_mut()
+            .find(|(r, _)| r.resource_type() == "Patient" && r.id() == Some(patient_id))
+        {
+            add_to(&mut resource.element);
+        }
+    }
+
     /// Returns the reference and name of the organization that authored the answer (the
     /// ControlAct author's AssignedDevice organization), adding it on first use.
     pub fn author_organization(

@@ -9,14 +9,17 @@ use roxmltree::Node;
 use crate::builder::Builder;
 use crate::datatypes::{code_specification, codeable_concept, identifier, reference, ts_of};
 use crate::output::SearchMode;
-use crate::{ids, parties};
+use crate::{alerts, ids, parties, practitioners};
 
 const CONCERN_TEMPLATE: &str = "2.16.840.1.113883.2.4.3.11.60.66.10.212";
 const PROBLEM_TEMPLATE: &str = "2.16.840.1.113883.2.4.3.11.60.66.10.213";
+const ALERT_TEMPLATE: &str = "2.16.840.1.113883.2.4.3.11.60.66.10.214";
+const ALERT_LOINC: &str = "74018-3";
 
 /// Translates every concern act of an episodes answer.
 pub fn translate(builder: &mut Builder<'_>, message: &Message<'_, '_>) {
     for organizer in message.subjects() {
+        general_practitioner(builder, organizer);
         for act in children(organizer, "component").filter_map(|c| child(c, "act")) {
             if has_template(act, CONCERN_TEMPLATE)
                 || child(act, "code").and_then(|c| c.attribute("code")) == Some("CONC")
@@ -27,6 +30,22 @@ pub fn translate(builder: &mut Builder<'_>, message: &Message<'_, '_>) {
     }
 }
 
+/// Points the Patient at the responsible GP, the organizer's `participant typeCode="CST"`.
+fn general_practitioner(builder: &mut Builder<'_>, organizer: Node<'_, '_>) {
+    let role = children(organizer, "participant")
+        .filter(|p| p.attribute("typeCode") == Some("CST"))
+        .find_map(|p| child(p, "participantRole"));
+    if let Some(refs) = role.and_then(|role| practitioners::add(builder, role)) {
+        builder.set_general_practitioner(&refs.practitioner, refs.name.as_deref());
+    }
+}
+
+/// Tells whether an observation inside a concern is an attentiewaarde (alert) rather than a problem.
+fn is_alert(observation: Node<'_, '_>) -> bool {
+    has_template(observation, ALERT_TEMPLATE)
+        || child(observation, "code").and_then(|c| c.attribute("code")) == Some(ALERT_LOINC)
+}
+
 fn episode(builder: &mut Builder<'_>, message: &Message<'_, '_>, act: Node<'_, '_>) {
     let (patient, patient_name) = builder.patient();
     let organization = builder.author_organization(message);
@@ -35,6 +54,7 @@ fn episode(builder: &mut Builder<'_>, message: &Message<'_, '_>, act: Node<'_, '
         .flat_map(elements)
         .filter(|o| {
             o.tag_name().name() == "observation"
+                && !is_alert(*o)
                 && (has_template(*o, PROBLEM_TEMPLATE) || child(*o, "value").is_some())
         })
         .map(|observation| {
@@ -91,7 +111,13 @@ fn episode(builder: &mut Builder<'_>, message: &Message<'_, '_>, act: Node<'_, '
                 .map(|(target, name)| reference("managingOrganization", &target, name.as_deref())),
         )
         .with_opt((!period.children.is_empty()).then_some(period));
-    builder.add(Resource::from_element(element), SearchMode::Match);
+    let episode = builder.add(Resource::from_element(element), SearchMode::Match);
+    let alerts = children(act, "entryRelationship")
+        .flat_map(elements)
+        .filter(|o| o.tag_name().name() == "observation" && is_alert(*o));
+    for observation in alerts {
+        alerts::add_episode_flag(builder, observation, &episode, title.as_deref());
+    }
 }
 
 fn path_code(node: Node<'_, '_>, name: &str) -> Option<String> {
@@ -158,3 +184,6 @@ fn condition(
         .with_opt(abatement.map(|t| Element::primitive("abatementDateTime", t.as_str())));
     Resource::from_element(element)
 }
+
+#[cfg(test)]
+mod tests;
