@@ -28,6 +28,8 @@ enum Command {
     /// Operator tools for the LSP connection.
     #[command(subcommand)]
     Aorta(cli::aorta::Command),
+    /// Run the Nictiz qualification TestScripts against a DVZA.
+    Qualify(cli::qualify::Args),
 }
 
 fn main() -> ExitCode {
@@ -45,6 +47,7 @@ fn main() -> ExitCode {
             Command::Pgo(command) => cli::pgo::run(command).await,
             Command::Translate(args) => cli::translate::run(args).await,
             Command::Aorta(command) => cli::aorta::run(command).await,
+            Command::Qualify(args) => cli::qualify::run(args).await,
         }
     });
     match outcome {

@@ -3,4 +3,5 @@
 pub mod aorta;
 pub mod demo;
 pub mod pgo;
+pub mod qualify;
 pub mod translate;
