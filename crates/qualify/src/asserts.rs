@@ -8,7 +8,7 @@ use crate::fhirpath;
 use crate::http::Response;
 use crate::script::Assert;
 
-/// What the assert found.
+/// The result of evaluating one assert.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Verdict {
     /// The assert holds.

@@ -11,7 +11,7 @@ pub const SCRIPT_DIRS: [&str; 2] = [
     "PDFA-3-0/output-Cert/XIS-Server",
 ];
 
-/// The reference folder: `LSPPLUS_REFERENCE_DIR`, else `../shared/reference` next to the
+/// Returns the reference folder: `LSPPLUS_REFERENCE_DIR`, else `../shared/reference` next to the
 /// workspace this crate was built in.
 pub fn reference_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os("LSPPLUS_REFERENCE_DIR") {
