@@ -1,56 +1,162 @@
-//! The availability check's data source in production: a Ketenzorg query to the practice's GP system over the LSP.
+//! The LSP connection of the gateway: FHIR queries and the availability check over AORTA.
 
 use std::sync::Arc;
 
 use common::{Bsn, Clock};
+use hl7v3::Interaction;
+use time::{Date, Month};
 
 use crate::availability::{BoxFuture, LookupError, PatientDirectory, PatientFacts};
 use crate::config::{Config, Practice};
+use crate::fhir::{HisTarget, Lsp, LspError};
 
-/// Asks the GP system through the LSP whether it knows the person, and reads the birth date.
+/// The AORTA client, serving both the FHIR module and the availability check.
 #[derive(Debug)]
 pub struct AortaDirectory {
-    _clock: Arc<dyn Clock>,
+    client: aorta::Client,
 }
 
 /// Why the AORTA connection could not be set up.
 #[derive(Debug, thiserror::Error)]
-#[error("{0}")]
+#[error("AORTA set-up failed: {0}")]
 pub struct AortaSetupError(String);
 
 impl AortaDirectory {
-    /// Builds the AORTA client from the `[aorta]` section.
-    pub fn from_config(_config: &Config, clock: Arc<dyn Clock>) -> Result<Self, AortaSetupError> {
-        Ok(AortaDirectory { _clock: clock })
+    /// Builds the AORTA client from the `[aorta]` section and the outgoing trust anchors.
+    pub fn from_config(config: &Config, clock: Arc<dyn Clock>) -> Result<Self, AortaSetupError> {
+        let settings = &config.aorta;
+        let error = |e: &dyn std::fmt::Display| AortaSetupError(e.to_string());
+        let identity = tls::Identity::from_files(&settings.client_cert, &settings.client_key)
+            .map_err(|e| error(&e))?;
+        let signing = tls::Identity::from_files(&settings.signing_cert, &settings.signing_key)
+            .map_err(|e| error(&e))?;
+        let roots = std::fs::read_to_string(&config.tls.outgoing_roots).map_err(|e| {
+            AortaSetupError(format!("{}: {e}", config.tls.outgoing_roots.display()))
+        })?;
+        let mut aorta_config = aorta::AortaConfig::demo(&settings.lsp_url, &roots, identity, signing);
+        aorta_config.app_id = settings.app_id.clone();
+        aorta_config.uzi_system_number = settings.uzi_system_number.clone();
+        aorta_config.ura = settings.ura.clone();
+        aorta_config.org_name = settings.org_name.clone();
+        aorta_config.timeouts.request = std::time::Duration::from_secs(settings.timeout_secs);
+        let client = aorta::Client::new(aorta_config, clock).map_err(|e| error(&e))?;
+        Ok(AortaDirectory { client })
+    }
+
+    async fn query(
+        &self,
+        his: &HisTarget,
+        interaction: Interaction,
+        bsn: &Bsn,
+        period: Option<(Date, Option<Date>)>,
+        correlation_id: &str,
+    ) -> Result<String, aorta::AortaError> {
+        let target = aorta::HisTarget {
+            app_id: his.app_id.clone(),
+            name: his.name.clone(),
+        };
+        let answer = self
+            .client
+            .query(&target, interaction, bsn, period, correlation_id)
+            .await?;
+        Ok(answer.xml)
+    }
+}
+
+/// Maps an AORTA failure to the outcome the FHIR answer distinguishes.
+fn lsp_error(error: aorta::AortaError) -> LspError {
+    use aorta::AortaError as E;
+    match error {
+        E::NotFound => LspError::NotFound,
+        E::Timeout | E::DestinationTimeout => LspError::Timeout,
+        E::CircuitOpen => LspError::CircuitOpen,
+        E::WrongPatient | E::WrongMessage => LspError::Mismatch(error.to_string()),
+        E::NoStore => LspError::Code("NOSTORE".to_owned()),
+        E::UnknownDestination => LspError::Code("RTUDEST".to_owned()),
+        E::NotRegistered => LspError::Code("KEY204".to_owned()),
+        E::QueryAborted => LspError::Code("QABRTITI".to_owned()),
+        E::SyntaxError => LspError::Code("SYN105".to_owned()),
+        E::Unauthorized(code) | E::Lsp(code) => LspError::Code(code),
+        other => LspError::Failed(other.to_string()),
+    }
+}
+
+impl Lsp for AortaDirectory {
+    fn query<'a>(
+        &'a self,
+        his: &'a HisTarget,
+        interaction: Interaction,
+        bsn: &'a Bsn,
+        period: Option<(Date, Option<Date>)>,
+        correlation_id: &'a str,
+    ) -> BoxFuture<'a, Result<String, LspError>> {
+        Box::pin(async move {
+            AortaDirectory::query(self, his, interaction, bsn, period, correlation_id)
+                .await
+                .map_err(lsp_error)
+        })
     }
 }
 
 impl PatientDirectory for AortaDirectory {
+    /// Asks the GP system for the person's episodes; the answer's patient carries the birth date.
     fn find<'a>(
         &'a self,
-        _practice: &'a Practice,
-        _bsn: &'a Bsn,
-        _correlation_id: &'a str,
+        practice: &'a Practice,
+        bsn: &'a Bsn,
+        correlation_id: &'a str,
     ) -> BoxFuture<'a, Result<Option<PatientFacts>, LookupError>> {
-        // TODO: query the GP system through aorta::Client once the aorta crate is available.
-        Box::pin(async { Err(LookupError::Failed("the AORTA client is not available yet".into())) })
+        Box::pin(async move {
+            let his = HisTarget {
+                app_id: practice.his_app_id.clone(),
+                name: practice.display_name.clone(),
+            };
+            let answer = match AortaDirectory::query(
+                self,
+                &his,
+                Interaction::EpisodesQuery,
+                bsn,
+                None,
+                correlation_id,
+            )
+            .await
+            {
+                Ok(answer) => answer,
+                Err(aorta::AortaError::NotFound | aorta::AortaError::NotRegistered) => {
+                    return Ok(None);
+                }
+                Err(error) => return Err(LookupError::Failed(error.to_string())),
+            };
+            let birth_date = birth_date(&answer).ok_or_else(|| {
+                LookupError::Failed("the GP system's answer has no patient birth date".to_owned())
+            })?;
+            Ok(Some(PatientFacts { birth_date }))
+        })
     }
 }
 
-impl crate::fhir::Lsp for AortaDirectory {
-    fn query<'a>(
-        &'a self,
-        _his: &'a crate::fhir::HisTarget,
-        _interaction: hl7v3::Interaction,
-        _bsn: &'a Bsn,
-        _period: Option<(time::Date, Option<time::Date>)>,
-        _correlation_id: &'a str,
-    ) -> BoxFuture<'a, Result<String, crate::fhir::LspError>> {
-        // TODO: send the query through aorta::Client once the aorta crate is available.
-        Box::pin(async {
-            Err(crate::fhir::LspError::Failed(
-                "the AORTA client is not available yet".into(),
-            ))
-        })
+/// Reads the first `birthTime/@value` (HL7v3 TS, `YYYYMMDD...`) in an answer.
+fn birth_date(xml: &str) -> Option<Date> {
+    let document = roxmltree::Document::parse(xml).ok()?;
+    let value = document
+        .descendants()
+        .filter(|node| node.tag_name().name() == "birthTime")
+        .find_map(|node| node.attribute("value"))?;
+    let year = value.get(0..4)?.parse().ok()?;
+    let month = Month::try_from(value.get(4..6)?.parse::<u8>().ok()?).ok()?;
+    let day = value.get(6..8)?.parse().ok()?;
+    Date::from_calendar_date(year, month, day).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn birth_date_reads_hl7_timestamp() {
+        let xml = r#"<a xmlns="urn:hl7-org:v3"><patient><birthTime value="19720315"/></patient></a>"#;
+        assert_eq!(birth_date(xml), Date::from_calendar_date(1972, Month::March, 15).ok());
+        assert_eq!(birth_date("<a><birthTime value='1972'/></a>"), None);
+        assert_eq!(birth_date("<a/>"), None);
     }
 }

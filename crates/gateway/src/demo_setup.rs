@@ -116,24 +116,7 @@ pub fn demo_config(
         store_url,
         store_key_hex,
         token: TokenSettings::default(),
-        practices: vec![
-            Practice {
-                medmij_naam: "huisartsenpraktijk-delinde@medmij".to_owned(),
-                display_name: "Huisartsenpraktijk De Linde".to_owned(),
-                ura: "00001111".to_owned(),
-                his_app_id: "4001".to_owned(),
-                gegevensdiensten: vec!["49".to_owned(), "51".to_owned()],
-                online_access_start: date!(2020 - 01 - 01),
-            },
-            Practice {
-                medmij_naam: "huisartsenpraktijk-hetanker@medmij".to_owned(),
-                display_name: "Huisartsenpraktijk Het Anker".to_owned(),
-                ura: "00002222".to_owned(),
-                his_app_id: "4002".to_owned(),
-                gegevensdiensten: vec!["49".to_owned(), "51".to_owned()],
-                online_access_start: date!(2021 - 06 - 01),
-            },
-        ],
+        practices: demo_practices(),
     })
 }
 
@@ -163,4 +146,87 @@ pub async fn open_store(
         }
     };
     Ok(std::sync::Arc::new(store))
+}
+
+/// Builds the gateway configuration for the simulators of `sim::Demo::start`.
+pub fn config_for_sims(sims: &sim::RunningSims, store_url: String, store_key_hex: String) -> Config {
+    let gateway = &sims.identities.gateway;
+    let addrs = sims.gateway_addrs;
+    Config {
+        listeners: Listeners {
+            front: addrs.front,
+            back: addrs.back,
+            admin: addrs.admin,
+            front_url: sims.urls.gateway_front.clone(),
+            back_url: sims.urls.gateway_back.clone(),
+            admin_url: sims.urls.gateway_admin.clone(),
+        },
+        tls: TlsFiles {
+            front_cert: gateway.front.cert.clone(),
+            front_key: gateway.front.key.clone(),
+            back_cert: gateway.back.cert.clone(),
+            back_key: gateway.back.key.clone(),
+            admin_cert: gateway.admin.cert.clone(),
+            admin_key: gateway.admin.key.clone(),
+            client_roots: sims.ca_path.clone(),
+            outgoing_roots: sims.ca_path.clone(),
+        },
+        lifetimes: Lifetimes::default(),
+        digid: DigidConfig {
+            entity_id: sims.digid.sp_entity_id.clone(),
+            idp_entity_id: sims.digid.idp_entity_id.clone(),
+            idp_sso_url: sims.digid.sso_url.clone(),
+            idp_resolve_url: sims.digid.resolve_url.clone(),
+            idp_cert: sims.digid.idp_cert.clone(),
+            signing_cert: gateway.saml_signing.cert.clone(),
+            signing_key: gateway.saml_signing.key.clone(),
+            client_cert: gateway.digid_client.cert.clone(),
+            client_key: gateway.digid_client.key.clone(),
+            level: saml::AssuranceLevel::Substantieel,
+        },
+        lists: ListsConfig {
+            stelselnode_url: sims.urls.stelselnode.clone(),
+            api: 2,
+            refresh_secs: 900,
+            stale_after_secs: 3600,
+        },
+        aorta: AortaSettings {
+            lsp_url: sims.urls.lsp.clone(),
+            app_id: "4003".to_owned(),
+            uzi_system_number: "00001234".to_owned(),
+            ura: "00009999".to_owned(),
+            org_name: "lspplus demo".to_owned(),
+            client_cert: gateway.uzi.cert.clone(),
+            client_key: gateway.uzi.key.clone(),
+            signing_cert: gateway.aorta_signing.cert.clone(),
+            signing_key: gateway.aorta_signing.key.clone(),
+            timeout_secs: 20,
+        },
+        store_url,
+        store_key_hex,
+        token: TokenSettings::default(),
+        practices: demo_practices(),
+    }
+}
+
+/// The two demo practices (zorgaanbieders) and their GP systems.
+pub fn demo_practices() -> Vec<Practice> {
+    vec![
+        Practice {
+            medmij_naam: "huisartsenpraktijk-delinde@medmij".to_owned(),
+            display_name: "Huisartsenpraktijk De Linde".to_owned(),
+            ura: "00001111".to_owned(),
+            his_app_id: "4001".to_owned(),
+            gegevensdiensten: vec!["49".to_owned(), "51".to_owned()],
+            online_access_start: date!(2020 - 01 - 01),
+        },
+        Practice {
+            medmij_naam: "huisartsenpraktijk-hetanker@medmij".to_owned(),
+            display_name: "Huisartsenpraktijk Het Anker".to_owned(),
+            ura: "00002222".to_owned(),
+            his_app_id: "4002".to_owned(),
+            gegevensdiensten: vec!["49".to_owned(), "51".to_owned()],
+            online_access_start: date!(2021 - 06 - 01),
+        },
+    ]
 }

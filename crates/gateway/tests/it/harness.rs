@@ -1,0 +1,126 @@
+//! An in-process demo for the flow tests: `sim::Demo` on ephemeral ports plus the gateway.
+
+use std::sync::Arc;
+
+use common::{Clock, FixedClock, SystemClock};
+use gateway::demo_setup;
+use gateway::his_directory::HisDirectory;
+use sim_pgo::{Endpoints, PgoClient, PgoConfig};
+use tls::pki::TestPki;
+
+pub const DELINDE: &str = "huisartsenpraktijk-delinde@medmij";
+/// 54 years old, known at De Linde.
+pub const ADULT: &str = "999991103";
+/// 15 years old, known at De Linde.
+pub const TEENAGER: &str = "999991115";
+/// Known only at Het Anker.
+pub const ANKER_ONLY: &str = "999991127";
+pub const PGO: &str = "pgo.localhost";
+pub const OTHER_PGO: &str = "other-pgo.localhost";
+const STORE_KEY: &str = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+
+pub struct Harness {
+    _dir: tempfile::TempDir,
+    pub pki: TestPki,
+    pub clock: FixedClock,
+    pub gateway: gateway::Running,
+    pub sims: sim::RunningSims,
+    pub pgo: PgoClient,
+    pub other_pgo: PgoClient,
+}
+
+impl Harness {
+    pub async fn start() -> Harness {
+        let dir = tempfile::tempdir().unwrap();
+        let clock = FixedClock::new(SystemClock.now());
+        let shared_clock: Arc<dyn Clock> = Arc::new(clock.clone());
+        let sims = sim::Demo::start(sim::DemoOptions {
+            data_dir: dir.path().to_owned(),
+            port_base: 0,
+            his_data: None,
+            clock: shared_clock.clone(),
+        })
+        .await
+        .unwrap();
+        let pki = TestPki::load_or_generate(&sims.pki_dir).unwrap();
+
+        let config = demo_setup::config_for_sims(
+            &sims,
+            "sqlite::memory:".to_owned(),
+            STORE_KEY.to_owned(),
+        );
+        let store = demo_setup::open_store(&config).await.unwrap();
+        let lsp = Arc::new(
+            gateway::aorta_directory::AortaDirectory::from_config(&config, shared_clock.clone())
+                .unwrap(),
+        );
+        let gateway = gateway::start_with_directory(
+            config,
+            shared_clock,
+            store,
+            Arc::new(HisDirectory(sims.his.clone())),
+            lsp,
+        )
+        .await
+        .unwrap();
+
+        let pgo = sims.pgo_client().unwrap();
+        let other_pgo = PgoClient::new(PgoConfig {
+            identity: sims.identities.other_pgo_client.identity.clone(),
+            client_id: OTHER_PGO.to_owned(),
+            redirect_uri: sims.pgo.redirect_uri.replace(PGO, OTHER_PGO),
+            ..sims.pgo.clone()
+        })
+        .unwrap();
+        Harness {
+            _dir: dir,
+            pki,
+            clock,
+            gateway,
+            sims,
+            pgo,
+            other_pgo,
+        }
+    }
+
+    /// The redirect URI of the demo PGO.
+    pub fn redirect_uri(&self) -> String {
+        self.sims.pgo.redirect_uri.clone()
+    }
+
+    /// The endpoints of De Linde, gegevensdienst 49, as the Zorgaanbiederslijst has them.
+    pub fn endpoints(&self) -> Endpoints {
+        Endpoints {
+            authorization: format!("{}/oauth/authorize", self.gateway.front_url),
+            token: format!("{}/oauth/token", self.gateway.back_url),
+            fhir_base: format!("{}/fhir/huisartsenpraktijk-delinde/49", self.gateway.back_url),
+        }
+    }
+
+    /// A browser-like client without a client certificate and without redirects.
+    pub fn browser(&self) -> reqwest::Client {
+        tls::http_client_builder(self.pki.ca_pem(), None)
+            .unwrap()
+            .cookie_store(true)
+            .build()
+            .unwrap()
+    }
+
+    /// A back-channel client presenting the client certificate of `name` (or none).
+    pub fn back_client(&self, name: Option<&str>) -> reqwest::Client {
+        let identity = name.map(|name| self.pki.issue_client(name).unwrap());
+        tls::http_client(self.pki.ca_pem(), identity.as_ref()).unwrap()
+    }
+
+    /// The authorization URL with `pairs` as query.
+    pub fn authorize_url(&self, pairs: &[(&str, &str)]) -> String {
+        let mut url = url::Url::parse(&self.endpoints().authorization).unwrap();
+        url.query_pairs_mut().extend_pairs(pairs);
+        url.to_string()
+    }
+
+    pub async fn stop(self) {
+        self.gateway.shutdown().await;
+        self.sims.stop().await;
+    }
+}
