@@ -33,7 +33,8 @@ impl AortaDirectory {
         let roots = std::fs::read_to_string(&config.tls.outgoing_roots).map_err(|e| {
             AortaSetupError(format!("{}: {e}", config.tls.outgoing_roots.display()))
         })?;
-        let mut aorta_config = aorta::AortaConfig::demo(&settings.lsp_url, &roots, identity, signing);
+        let mut aorta_config =
+            aorta::AortaConfig::demo(&settings.lsp_url, &roots, identity, signing);
         aorta_config.app_id = settings.app_id.clone();
         aorta_config.uzi_system_number = settings.uzi_system_number.clone();
         aorta_config.ura = settings.ura.clone();
@@ -154,8 +155,12 @@ mod tests {
 
     #[test]
     fn birth_date_reads_hl7_timestamp() {
-        let xml = r#"<a xmlns="urn:hl7-org:v3"><patient><birthTime value="19720315"/></patient></a>"#;
-        assert_eq!(birth_date(xml), Date::from_calendar_date(1972, Month::March, 15).ok());
+        let xml =
+            r#"<a xmlns="urn:hl7-org:v3"><patient><birthTime value="19720315"/></patient></a>"#;
+        assert_eq!(
+            birth_date(xml),
+            Date::from_calendar_date(1972, Month::March, 15).ok()
+        );
         assert_eq!(birth_date("<a><birthTime value='1972'/></a>"), None);
         assert_eq!(birth_date("<a/>"), None);
     }

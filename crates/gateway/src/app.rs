@@ -137,8 +137,8 @@ pub async fn start_with_directory(
         .map_err(tls_error("front channel"))?;
     let back_tls = tls::server_config(&back_identity, tls::ClientAuth::Required(client_roots))
         .map_err(tls_error("back channel"))?;
-    let admin_tls = tls::server_config(&admin_identity, tls::ClientAuth::None)
-        .map_err(tls_error("admin"))?;
+    let admin_tls =
+        tls::server_config(&admin_identity, tls::ClientAuth::None).map_err(tls_error("admin"))?;
     let list_client = tls::http_client_builder(&outgoing_roots, Some(&back_identity))
         .and_then(|builder| {
             builder

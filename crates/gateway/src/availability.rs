@@ -98,9 +98,13 @@ mod tests {
     fn decide_rejects_unknown_and_young() {
         let today = date!(2026 - 12 - 04);
         assert_eq!(decide(None, today), Availability::UnknownPerson);
-        let young = PatientFacts { birth_date: date!(2011 - 01 - 01) };
+        let young = PatientFacts {
+            birth_date: date!(2011 - 01 - 01),
+        };
         assert_eq!(decide(Some(&young), today), Availability::TooYoung);
-        let adult = PatientFacts { birth_date: date!(1980 - 01 - 01) };
+        let adult = PatientFacts {
+            birth_date: date!(1980 - 01 - 01),
+        };
         assert_eq!(decide(Some(&adult), today), Availability::Available);
     }
 }

@@ -269,7 +269,9 @@ impl Config {
     /// Checks the rules that serde cannot express.
     pub fn validate(&self) -> Result<(), ConfigError> {
         if self.practices.is_empty() {
-            return Err(ConfigError::Invalid("at least one [[practice]] is required".into()));
+            return Err(ConfigError::Invalid(
+                "at least one [[practice]] is required".into(),
+            ));
         }
         if self.lists.refresh_secs == 0 || self.lists.refresh_secs > 900 {
             return Err(ConfigError::Invalid(format!(

@@ -149,7 +149,11 @@ pub async fn open_store(
 }
 
 /// Builds the gateway configuration for the simulators of `sim::Demo::start`.
-pub fn config_for_sims(sims: &sim::RunningSims, store_url: String, store_key_hex: String) -> Config {
+pub fn config_for_sims(
+    sims: &sim::RunningSims,
+    store_url: String,
+    store_key_hex: String,
+) -> Config {
     let gateway = &sims.identities.gateway;
     let addrs = sims.gateway_addrs;
     Config {

@@ -100,7 +100,10 @@ impl std::fmt::Debug for Grants {
 }
 
 fn ids(values: &[String]) -> BTreeSet<GegevensdienstId> {
-    values.iter().map(|id| GegevensdienstId::new(id.clone())).collect()
+    values
+        .iter()
+        .map(|id| GegevensdienstId::new(id.clone()))
+        .collect()
 }
 
 fn non_empty(value: &str) -> Option<String> {
@@ -212,7 +215,10 @@ impl Grants {
             .await
             .map_err(|error| {
                 tracing::error!(%error, "redeeming a code failed in the store");
-                OAuthFailure::new(OAuthError::TemporarilyUnavailable, ErrorDescription::InternalError)
+                OAuthFailure::new(
+                    OAuthError::TemporarilyUnavailable,
+                    ErrorDescription::InternalError,
+                )
             })?;
         let invalid_grant = |description| OAuthFailure::new(OAuthError::InvalidGrant, description);
         match redemption {
@@ -281,11 +287,13 @@ impl Grants {
                     client_id: &code.client_id,
                     redirect_uri: &code.redirect_uri,
                 };
-                Err(check_code(&grant, client_id, redirect_uri, now, &app.lifetimes)
-                    .err()
-                    .map_or(invalid_grant(ErrorDescription::InvalidCode), |rejection| {
-                        rejection.failure
-                    }))
+                Err(
+                    check_code(&grant, client_id, redirect_uri, now, &app.lifetimes)
+                        .err()
+                        .map_or(invalid_grant(ErrorDescription::InvalidCode), |rejection| {
+                            rejection.failure
+                        }),
+                )
             }
             Redemption::Unknown => Err(invalid_grant(ErrorDescription::InvalidCode)),
         }
@@ -303,7 +311,10 @@ impl Grants {
         let invalid_grant = |description| OAuthFailure::new(OAuthError::InvalidGrant, description);
         let unavailable = |error: store::StoreError| {
             tracing::error!(%error, "refresh failed in the store");
-            OAuthFailure::new(OAuthError::TemporarilyUnavailable, ErrorDescription::InternalError)
+            OAuthFailure::new(
+                OAuthError::TemporarilyUnavailable,
+                ErrorDescription::InternalError,
+            )
         };
         let refresh_hash = hash(refresh_token);
         let Some(record) = self

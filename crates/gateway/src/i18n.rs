@@ -120,12 +120,18 @@ mod tests {
     #[test]
     fn negotiate_prefers_explicit_choice() {
         assert_eq!(Lang::negotiate(Some("en"), Some("nl")), Lang::En);
-        assert_eq!(Lang::negotiate(Some("xx"), Some("en-GB,en;q=0.8")), Lang::En);
+        assert_eq!(
+            Lang::negotiate(Some("xx"), Some("en-GB,en;q=0.8")),
+            Lang::En
+        );
     }
 
     #[test]
     fn negotiate_reads_accept_language_quality() {
-        assert_eq!(Lang::negotiate(None, Some("de, en;q=0.5, nl;q=0.9")), Lang::Nl);
+        assert_eq!(
+            Lang::negotiate(None, Some("de, en;q=0.5, nl;q=0.9")),
+            Lang::Nl
+        );
         assert_eq!(Lang::negotiate(None, Some("fr, en;q=0.3")), Lang::En);
         assert_eq!(Lang::negotiate(None, Some("fr")), Lang::Nl);
         assert_eq!(Lang::negotiate(None, None), Lang::Nl);
@@ -147,7 +153,10 @@ mod tests {
 
     #[test]
     fn lookup_fills_arguments() {
-        let text = Tr { lang: Lang::En }.ta("consent-question", &[("pgo", "Demo PGO"), ("provider", "De Linde")]);
+        let text = Tr { lang: Lang::En }.ta(
+            "consent-question",
+            &[("pgo", "Demo PGO"), ("provider", "De Linde")],
+        );
         assert!(text.contains("Demo PGO"), "{text}");
         assert!(text.contains("De Linde"), "{text}");
     }

@@ -32,7 +32,10 @@ pub use config::Config;
 /// Builds the back-channel router: token endpoint, and FHIR under `/fhir`.
 pub fn back_router(app: Arc<state::App>) -> axum::Router {
     let deps = fhir::FhirDeps {
-        base_url: format!("{}/fhir", app.config.listeners.back_url.trim_end_matches('/')),
+        base_url: format!(
+            "{}/fhir",
+            app.config.listeners.back_url.trim_end_matches('/')
+        ),
         tokens: Arc::new(wiring::StoreTokens(app.clone())),
         audit: Arc::new(wiring::StoreAudit(app.clone())),
         practices: Arc::new(wiring::ConfiguredPractices(app.clone())),

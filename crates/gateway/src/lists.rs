@@ -22,7 +22,12 @@ pub struct ListCaches {
 
 impl ListCaches {
     /// Offers a document of `kind` to its cache.
-    pub fn offer(&mut self, kind: ListKind, xml: &str, now: OffsetDateTime) -> Result<u64, KeepReason> {
+    pub fn offer(
+        &mut self,
+        kind: ListKind,
+        xml: &str,
+        now: OffsetDateTime,
+    ) -> Result<u64, KeepReason> {
         match kind {
             ListKind::OAuthClientList => self.ocl.offer(xml, now).map(MedMijList::volgnummer),
             ListKind::Whitelist => self.whitelist.offer(xml, now).map(MedMijList::volgnummer),
@@ -80,7 +85,11 @@ impl ListRefresher {
             }
         }
         app.lists.update(|lists| *lists = caches.lists());
-        ListRefresher { app, client, caches }
+        ListRefresher {
+            app,
+            client,
+            caches,
+        }
     }
 
     /// Downloads all four lists once and publishes the result.

@@ -62,7 +62,10 @@ pub struct SharedLists(Arc<RwLock<Lists>>);
 impl SharedLists {
     /// Returns a copy of the current lists.
     pub fn snapshot(&self) -> Lists {
-        self.0.read().unwrap_or_else(PoisonError::into_inner).clone()
+        self.0
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     /// Applies `change` to the current lists.

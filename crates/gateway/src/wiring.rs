@@ -4,7 +4,9 @@ use std::sync::Arc;
 
 use futures::future::BoxFuture;
 
-use crate::fhir::{AuditLog, HisTarget, PortError, Practice, PracticeDirectory, TokenGrant, TokenLookup};
+use crate::fhir::{
+    AuditLog, HisTarget, PortError, Practice, PracticeDirectory, TokenGrant, TokenLookup,
+};
 use crate::state::App;
 
 /// Access-token lookup in the store; revoked tokens and revoked consents are not found.

@@ -69,7 +69,8 @@ async fn handle(
     if !form_encoded || body.len() > MAX_BODY_BYTES {
         return Err(invalid(ErrorDescription::MissingGrantType));
     }
-    let body = std::str::from_utf8(body).map_err(|_| invalid(ErrorDescription::MissingGrantType))?;
+    let body =
+        std::str::from_utf8(body).map_err(|_| invalid(ErrorDescription::MissingGrantType))?;
     let request = parse_request(body, &app.token_options)?;
 
     // The client is authenticated by its certificate only: the client_id must be one of the
@@ -137,7 +138,10 @@ fn header_text(headers: &HeaderMap, name: &str) -> String {
 fn json_response(status: StatusCode, body: String, ids: &RequestIds) -> Response {
     let mut response = (status, body).into_response();
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     headers.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
     if let Ok(value) = HeaderValue::from_str(&ids.medmij_request_id)

@@ -153,14 +153,20 @@ fn endpoints_json(sims: &sim::RunningSims, config: &gateway::Config) -> serde_js
 fn print_summary(sims: &sim::RunningSims, config: &gateway::Config, data_dir: &std::path::Path) {
     let practice = &config.practices[0];
     println!("lspplus demo is running (stop with Ctrl-C)\n");
-    println!("  authorize     {}/oauth/authorize", config.listeners.front_url);
+    println!(
+        "  authorize     {}/oauth/authorize",
+        config.listeners.front_url
+    );
     println!("  token         {}/oauth/token", config.listeners.back_url);
     println!(
         "  FHIR          {}/fhir/{}/49",
         config.listeners.back_url,
         practice.short_name()
     );
-    println!("  admin         {}/health, /metrics", config.listeners.admin_url);
+    println!(
+        "  admin         {}/health, /metrics",
+        config.listeners.admin_url
+    );
     println!("  demo PGO      {}", sims.urls.pgo);
     println!("  DigiD         {}", sims.urls.digid_front);
     println!("  stelselnode   {}", sims.urls.stelselnode);

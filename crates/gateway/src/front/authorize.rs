@@ -188,9 +188,10 @@ pub fn cancel_page(tr: Tr, session: &Session) -> Response {
 }
 
 fn provider_name(app: &App, session: &Session) -> String {
-    app.config
-        .practice(&session.request.practice)
-        .map_or_else(|| session.request.practice.clone(), |p| p.display_name.clone())
+    app.config.practice(&session.request.practice).map_or_else(
+        || session.request.practice.clone(),
+        |p| p.display_name.clone(),
+    )
 }
 
 /// The authorization URL with `lang` set to `lang`, for the switch on the error page.

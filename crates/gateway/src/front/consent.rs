@@ -12,7 +12,9 @@ use url::Url;
 
 use super::login::finish_with_error;
 use super::session::{Step, secrets_equal};
-use super::{clear_cookie, expired, form_value, language, redirect, session_cookie, technical_error};
+use super::{
+    clear_cookie, expired, form_value, language, redirect, session_cookie, technical_error,
+};
 use crate::grants::{AuditEvent, NewGrant};
 use crate::state::App;
 
@@ -40,12 +42,18 @@ pub async fn consent(State(app): State<Arc<App>>, headers: HeaderMap, body: Byte
         );
         app.metrics.authorize("consent-refused");
         app.grants
-            .audit(AuditEvent::refusal(&session, Some(&bsn), "consent-refused"), now)
+            .audit(
+                AuditEvent::refusal(&session, Some(&bsn), "consent-refused"),
+                now,
+            )
             .await;
         return finish_with_error(
             &app,
             &session,
-            OAuthFailure::new(OAuthError::AccessDenied, ErrorDescription::AuthorizationDenied),
+            OAuthFailure::new(
+                OAuthError::AccessDenied,
+                ErrorDescription::AuthorizationDenied,
+            ),
         );
     }
 
@@ -65,7 +73,11 @@ pub async fn consent(State(app): State<Arc<App>>, headers: HeaderMap, body: Byte
         duration,
         correlation_id: session.request.correlation_id.clone(),
     };
-    if let Err(error) = app.grants.consent_and_code(&grant, app.lifetimes.code, now).await {
+    if let Err(error) = app
+        .grants
+        .consent_and_code(&grant, app.lifetimes.code, now)
+        .await
+    {
         return technical_error(tr, &session, &error);
     }
     app.sessions.remove(&session.id);

@@ -11,7 +11,9 @@ use url::Url;
 
 use super::authorize::{cancel_page, consent_page};
 use super::session::{Session, Step, secrets_equal};
-use super::{clear_cookie, expired, form_value, language, redirect, session_cookie, technical_error};
+use super::{
+    clear_cookie, expired, form_value, language, redirect, session_cookie, technical_error,
+};
 use crate::availability::{self, Availability};
 use crate::digid::DigidError;
 use crate::grants::AuditEvent;
@@ -30,7 +32,10 @@ pub async fn login(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes)
         tracing::warn!(session = %session.public_id, "login form with a wrong CSRF token");
         return expired(tr);
     }
-    if !matches!(session.step, Step::Landing | Step::Digid { .. } | Step::Cancelled) {
+    if !matches!(
+        session.step,
+        Step::Landing | Step::Digid { .. } | Step::Cancelled
+    ) {
         return expired(tr);
     }
 
@@ -44,7 +49,10 @@ pub async fn login(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes)
         return finish_with_error(
             &app,
             &session,
-            OAuthFailure::new(OAuthError::AccessDenied, ErrorDescription::AuthorizationDenied),
+            OAuthFailure::new(
+                OAuthError::AccessDenied,
+                ErrorDescription::AuthorizationDenied,
+            ),
         );
     }
 
@@ -124,7 +132,11 @@ pub async fn acs(
     };
 
     let Some(practice) = app.config.practice(&session.request.practice) else {
-        return technical_error(tr, &session, &"practice of the session is no longer configured");
+        return technical_error(
+            tr,
+            &session,
+            &"practice of the session is no longer configured",
+        );
     };
     let facts = match app
         .directory
@@ -156,9 +168,7 @@ pub async fn acs(
         );
     }
 
-    session.step = Step::Consent {
-        bsn: assertion.bsn,
-    };
+    session.step = Step::Consent { bsn: assertion.bsn };
     app.sessions.put(session.clone(), now);
     consent_page(&app, tr, &session)
 }
@@ -169,8 +179,7 @@ pub fn finish_with_error(app: &App, session: &Session, failure: OAuthFailure) ->
     let Ok(url) = Url::parse(&session.request.redirect_uri) else {
         return expired(language(&HeaderMap::new(), None, Some(session)));
     };
-    let location =
-        medmij::authorize::error_redirect(&url, failure, Some(&session.request.state));
+    let location = medmij::authorize::error_redirect(&url, failure, Some(&session.request.state));
     let mut response = redirect(&location).into_response();
     response
         .headers_mut()

@@ -18,7 +18,11 @@ async fn authorize(harness: &Harness, pairs: &[(&str, &str)]) -> (u16, Option<ur
     (status, location, response.text().await.unwrap())
 }
 
-fn request<'a>(client_id: &'a str, redirect_uri: &'a str, state: &'a str) -> Vec<(&'a str, &'a str)> {
+fn request<'a>(
+    client_id: &'a str,
+    redirect_uri: &'a str,
+    state: &'a str,
+) -> Vec<(&'a str, &'a str)> {
     vec![
         ("response_type", "code"),
         ("client_id", client_id),
@@ -29,7 +33,9 @@ fn request<'a>(client_id: &'a str, redirect_uri: &'a str, state: &'a str) -> Vec
 }
 
 fn param(url: &url::Url, name: &str) -> Option<String> {
-    url.query_pairs().find(|(key, _)| key == name).map(|(_, value)| value.into_owned())
+    url.query_pairs()
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.into_owned())
 }
 
 #[tokio::test]
@@ -46,10 +52,17 @@ async fn invalid_client_or_redirect_never_redirects() {
         (PGO, "/callback"),
     ];
     for (client_id, redirect_uri) in cases {
-        let (status, location, body) = authorize(&harness, &request(client_id, redirect_uri, "s1")).await;
+        let (status, location, body) =
+            authorize(&harness, &request(client_id, redirect_uri, "s1")).await;
         assert_eq!(status, 400, "{client_id} {redirect_uri}");
-        assert!(location.is_none(), "redirected for {client_id} {redirect_uri}");
-        assert!(body.contains("<html"), "no error page for {client_id} {redirect_uri}");
+        assert!(
+            location.is_none(),
+            "redirected for {client_id} {redirect_uri}"
+        );
+        assert!(
+            body.contains("<html"),
+            "no error page for {client_id} {redirect_uri}"
+        );
     }
     harness.stop().await;
 }
@@ -63,7 +76,10 @@ async fn missing_state_redirects_with_error() {
     let (status, location, _) = authorize(&harness, &pairs).await;
     assert_eq!(status, 302);
     let location = location.unwrap();
-    assert_eq!(param(&location, "error").as_deref(), Some("invalid_request"));
+    assert_eq!(
+        param(&location, "error").as_deref(),
+        Some("invalid_request")
+    );
     assert_eq!(param(&location, "state"), None);
     harness.stop().await;
 }
@@ -73,7 +89,11 @@ async fn scope_not_offered_redirects_invalid_scope() {
     let harness = Harness::start().await;
     let redirect = harness.redirect_uri();
     let state = "a/b+c==";
-    for scope in ["huisartsenpraktijk-delinde~99", "onbekende-praktijk", "huisartsenpraktijk-delinde~49 extra!"] {
+    for scope in [
+        "huisartsenpraktijk-delinde~99",
+        "onbekende-praktijk",
+        "huisartsenpraktijk-delinde~49 extra!",
+    ] {
         let mut pairs = request(PGO, &redirect, state);
         pairs.retain(|(name, _)| *name != "scope");
         pairs.push(("scope", scope));
@@ -81,8 +101,16 @@ async fn scope_not_offered_redirects_invalid_scope() {
         assert_eq!(status, 302, "{scope}");
         let location = location.unwrap();
         assert_eq!(location.host_str(), Some("pgo.localhost"));
-        assert_eq!(param(&location, "error").as_deref(), Some("invalid_scope"), "{scope}");
-        assert_eq!(param(&location, "state").as_deref(), Some(state), "state must come back unchanged");
+        assert_eq!(
+            param(&location, "error").as_deref(),
+            Some("invalid_scope"),
+            "{scope}"
+        );
+        assert_eq!(
+            param(&location, "state").as_deref(),
+            Some(state),
+            "state must come back unchanged"
+        );
     }
     harness.stop().await;
 }
@@ -104,7 +132,12 @@ async fn landing_page_sets_session_and_headers() {
     for flag in ["HttpOnly", "Secure", "SameSite=Lax"] {
         assert!(cookie.contains(flag), "cookie lacks {flag}: {cookie}");
     }
-    assert!(headers["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"));
+    assert!(
+        headers["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("frame-ancestors 'none'")
+    );
     assert_eq!(headers["x-frame-options"], "DENY");
     let body = response.text().await.unwrap();
     assert!(body.contains("lang=\"nl\""));

@@ -8,7 +8,10 @@ use crate::harness::{ADULT, ANKER_ONLY, DELINDE, Harness, OTHER_PGO, PGO, TEENAG
 async fn code_for(harness: &Harness, bsn: &str, consent: ConsentChoice) -> (String, String) {
     let request = harness
         .pgo
-        .authorization_request(&harness.endpoints().authorization, &scope_for(DELINDE, None))
+        .authorization_request(
+            &harness.endpoints().authorization,
+            &scope_for(DELINDE, None),
+        )
         .unwrap();
     let callback = harness.pgo.authorize(&request, bsn, consent).await.unwrap();
     (callback.code, request.correlation_id)
@@ -29,10 +32,17 @@ async fn token_request(
         .unwrap();
     let status = response.status().as_u16();
     let body = response.text().await.unwrap();
-    (status, serde_json::from_str(&body).unwrap_or(serde_json::Value::String(body)))
+    (
+        status,
+        serde_json::from_str(&body).unwrap_or(serde_json::Value::String(body)),
+    )
 }
 
-fn code_form<'a>(code: &'a str, client_id: &'a str, redirect_uri: &'a str) -> Vec<(&'a str, &'a str)> {
+fn code_form<'a>(
+    code: &'a str,
+    client_id: &'a str,
+    redirect_uri: &'a str,
+) -> Vec<(&'a str, &'a str)> {
     vec![
         ("grant_type", "authorization_code"),
         ("code", code),
@@ -46,7 +56,12 @@ async fn full_flow_issues_token() {
     let harness = Harness::start().await;
     let session = harness
         .pgo
-        .run_flow(&harness.endpoints(), &scope_for(DELINDE, None), ADULT, ConsentChoice::Allow)
+        .run_flow(
+            &harness.endpoints(),
+            &scope_for(DELINDE, None),
+            ADULT,
+            ConsentChoice::Allow,
+        )
         .await
         .unwrap();
     assert_eq!(session.token.token_type, "bearer");
@@ -73,7 +88,12 @@ async fn single_gegevensdienst_scope_is_granted_alone() {
     let harness = Harness::start().await;
     let session = harness
         .pgo
-        .run_flow(&harness.endpoints(), &scope_for(DELINDE, Some("51")), ADULT, ConsentChoice::Allow)
+        .run_flow(
+            &harness.endpoints(),
+            &scope_for(DELINDE, Some("51")),
+            ADULT,
+            ConsentChoice::Allow,
+        )
         .await
         .unwrap();
     assert_eq!(session.token.scope.as_deref(), Some("51"));
@@ -102,7 +122,10 @@ async fn code_replay_revokes_tokens() {
         .await
         .unwrap()
         .unwrap();
-    assert!(record.revoked_at.is_some(), "token from a replayed code must be revoked");
+    assert!(
+        record.revoked_at.is_some(),
+        "token from a replayed code must be revoked"
+    );
     harness.stop().await;
 }
 
@@ -112,8 +135,12 @@ async fn code_rejected_for_other_client_or_redirect() {
     let (code, _) = code_for(&harness, ADULT, ConsentChoice::Allow).await;
 
     let other_redirect = harness.redirect_uri().replace(PGO, OTHER_PGO);
-    let (status, body) =
-        token_request(&harness, Some(OTHER_PGO), &code_form(&code, OTHER_PGO, &other_redirect)).await;
+    let (status, body) = token_request(
+        &harness,
+        Some(OTHER_PGO),
+        &code_form(&code, OTHER_PGO, &other_redirect),
+    )
+    .await;
     assert_eq!(status, 400);
     assert_eq!(body["error"], "invalid_grant");
 
@@ -127,7 +154,12 @@ async fn code_rejected_for_other_client_or_redirect() {
     assert_eq!(body["error"], "invalid_grant");
 
     // Neither failed attempt used the code up.
-    let (status, body) = token_request(&harness, Some(PGO), &code_form(&code, PGO, &harness.redirect_uri())).await;
+    let (status, body) = token_request(
+        &harness,
+        Some(PGO),
+        &code_form(&code, PGO, &harness.redirect_uri()),
+    )
+    .await;
     assert_eq!(status, 200, "{body}");
     harness.stop().await;
 }
@@ -137,7 +169,12 @@ async fn expired_code_is_rejected() {
     let harness = Harness::start().await;
     let (code, _) = code_for(&harness, ADULT, ConsentChoice::Allow).await;
     harness.clock.advance(time::Duration::minutes(16));
-    let (status, body) = token_request(&harness, Some(PGO), &code_form(&code, PGO, &harness.redirect_uri())).await;
+    let (status, body) = token_request(
+        &harness,
+        Some(PGO),
+        &code_form(&code, PGO, &harness.redirect_uri()),
+    )
+    .await;
     assert_eq!(status, 400);
     assert_eq!(body["error"], "invalid_grant");
     assert_eq!(body["error_description"], "Code expired.");
@@ -158,7 +195,10 @@ async fn token_request_needs_matching_certificate() {
         .form(&form)
         .send()
         .await;
-    assert!(result.is_err(), "back channel accepted a connection without client certificate");
+    assert!(
+        result.is_err(),
+        "back channel accepted a connection without client certificate"
+    );
 
     // A listed client's certificate with another client's client_id.
     let (status, body) = token_request(&harness, Some(OTHER_PGO), &form).await;
@@ -189,7 +229,12 @@ async fn token_endpoint_accepts_only_forms() {
         .unwrap();
     assert_eq!(response.status().as_u16(), 400);
     assert_eq!(response.headers()["content-type"], "application/json");
-    let (status, body) = token_request(&harness, Some(PGO), &[("grant_type", "password"), ("client_id", PGO)]).await;
+    let (status, body) = token_request(
+        &harness,
+        Some(PGO),
+        &[("grant_type", "password"), ("client_id", PGO)],
+    )
+    .await;
     assert_eq!(status, 400);
     assert_eq!(body["error"], "unsupported_grant_type");
     harness.stop().await;
@@ -199,7 +244,12 @@ async fn token_endpoint_accepts_only_forms() {
 async fn indefinite_consent_allows_refresh() {
     let harness = Harness::start().await;
     let (code, correlation_id) = code_for(&harness, ADULT, ConsentChoice::AllowIndefinite).await;
-    let (status, token) = token_request(&harness, Some(PGO), &code_form(&code, PGO, &harness.redirect_uri())).await;
+    let (status, token) = token_request(
+        &harness,
+        Some(PGO),
+        &code_form(&code, PGO, &harness.redirect_uri()),
+    )
+    .await;
     assert_eq!(status, 200, "{token}");
     let refresh = token["refresh_token"].as_str().unwrap();
     let refreshed = harness
@@ -207,14 +257,21 @@ async fn indefinite_consent_allows_refresh() {
         .refresh(&harness.endpoints().token, refresh, &correlation_id)
         .await
         .unwrap();
-    assert_ne!(refreshed.access_token, token["access_token"].as_str().unwrap());
+    assert_ne!(
+        refreshed.access_token,
+        token["access_token"].as_str().unwrap()
+    );
     assert_eq!(refreshed.scope.as_deref(), Some("49 51"));
 
     // MGO's grant_type=refresh_code alias works the same way.
     let (status, body) = token_request(
         &harness,
         Some(PGO),
-        &[("grant_type", "refresh_code"), ("refresh_token", refresh), ("client_id", PGO)],
+        &[
+            ("grant_type", "refresh_code"),
+            ("refresh_token", refresh),
+            ("client_id", PGO),
+        ],
     )
     .await;
     assert_eq!(status, 200, "{body}");
@@ -223,7 +280,11 @@ async fn indefinite_consent_allows_refresh() {
     let (status, body) = token_request(
         &harness,
         Some(OTHER_PGO),
-        &[("grant_type", "refresh_token"), ("refresh_token", refresh), ("client_id", OTHER_PGO)],
+        &[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", refresh),
+            ("client_id", OTHER_PGO),
+        ],
     )
     .await;
     assert_eq!(status, 400);
@@ -235,13 +296,22 @@ async fn indefinite_consent_allows_refresh() {
 async fn one_off_refresh_token_is_not_redeemable() {
     let harness = Harness::start().await;
     let (code, _) = code_for(&harness, ADULT, ConsentChoice::Allow).await;
-    let (status, token) = token_request(&harness, Some(PGO), &code_form(&code, PGO, &harness.redirect_uri())).await;
+    let (status, token) = token_request(
+        &harness,
+        Some(PGO),
+        &code_form(&code, PGO, &harness.redirect_uri()),
+    )
+    .await;
     assert_eq!(status, 200);
     let refresh = token["refresh_token"].as_str().unwrap();
     let (status, body) = token_request(
         &harness,
         Some(PGO),
-        &[("grant_type", "refresh_token"), ("refresh_token", refresh), ("client_id", PGO)],
+        &[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", refresh),
+            ("client_id", PGO),
+        ],
     )
     .await;
     assert_eq!(status, 400);
@@ -252,10 +322,15 @@ async fn one_off_refresh_token_is_not_redeemable() {
 async fn denied(harness: &Harness, bsn: &str, consent: ConsentChoice) -> (String, Option<String>) {
     let request = harness
         .pgo
-        .authorization_request(&harness.endpoints().authorization, &scope_for(DELINDE, None))
+        .authorization_request(
+            &harness.endpoints().authorization,
+            &scope_for(DELINDE, None),
+        )
         .unwrap();
     match harness.pgo.authorize(&request, bsn, consent).await {
-        Err(PgoError::Denied { error, description, .. }) => (error, description),
+        Err(PgoError::Denied {
+            error, description, ..
+        }) => (error, description),
         other => panic!("expected an error redirect, got {other:?}"),
     }
 }

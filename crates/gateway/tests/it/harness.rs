@@ -5,7 +5,7 @@ use std::sync::Arc;
 use common::{Clock, FixedClock, SystemClock};
 use gateway::demo_setup;
 use gateway::his_directory::HisDirectory;
-use sim_pgo::{Endpoints, PgoClient, PgoConfig};
+use sim_pgo::{Endpoints, PgoClient};
 use tls::pki::TestPki;
 
 pub const DELINDE: &str = "huisartsenpraktijk-delinde@medmij";
@@ -26,7 +26,6 @@ pub struct Harness {
     pub gateway: gateway::Running,
     pub sims: sim::RunningSims,
     pub pgo: PgoClient,
-    pub other_pgo: PgoClient,
 }
 
 impl Harness {
@@ -44,11 +43,8 @@ impl Harness {
         .unwrap();
         let pki = TestPki::load_or_generate(&sims.pki_dir).unwrap();
 
-        let config = demo_setup::config_for_sims(
-            &sims,
-            "sqlite::memory:".to_owned(),
-            STORE_KEY.to_owned(),
-        );
+        let config =
+            demo_setup::config_for_sims(&sims, "sqlite::memory:".to_owned(), STORE_KEY.to_owned());
         let store = demo_setup::open_store(&config).await.unwrap();
         let lsp = Arc::new(
             gateway::aorta_directory::AortaDirectory::from_config(&config, shared_clock.clone())
@@ -65,13 +61,6 @@ impl Harness {
         .unwrap();
 
         let pgo = sims.pgo_client().unwrap();
-        let other_pgo = PgoClient::new(PgoConfig {
-            identity: sims.identities.other_pgo_client.identity.clone(),
-            client_id: OTHER_PGO.to_owned(),
-            redirect_uri: sims.pgo.redirect_uri.replace(PGO, OTHER_PGO),
-            ..sims.pgo.clone()
-        })
-        .unwrap();
         Harness {
             _dir: dir,
             pki,
@@ -79,7 +68,6 @@ impl Harness {
             gateway,
             sims,
             pgo,
-            other_pgo,
         }
     }
 
@@ -93,7 +81,10 @@ impl Harness {
         Endpoints {
             authorization: format!("{}/oauth/authorize", self.gateway.front_url),
             token: format!("{}/oauth/token", self.gateway.back_url),
-            fhir_base: format!("{}/fhir/huisartsenpraktijk-delinde/49", self.gateway.back_url),
+            fhir_base: format!(
+                "{}/fhir/huisartsenpraktijk-delinde/49",
+                self.gateway.back_url
+            ),
         }
     }
 
