@@ -13,7 +13,9 @@ use crate::fhir::{HisTarget, Lsp, LspError};
 /// The AORTA client, serving both the FHIR module and the availability check.
 #[derive(Debug)]
 pub struct AortaDirectory {
-    client: aorta::Client,
+    client: Arc<aorta::Client>,
+    metrics: Arc<crate::aorta_metrics::AortaMetrics>,
+    his_app_ids: Vec<String>,
 }
 
 /// Why the AORTA connection could not be set up.
@@ -40,8 +42,20 @@ impl AortaDirectory {
         aorta_config.ura = settings.ura.clone();
         aorta_config.org_name = settings.org_name.clone();
         aorta_config.timeouts.request = std::time::Duration::from_secs(settings.timeout_secs);
-        let client = aorta::Client::new(aorta_config, clock).map_err(|e| error(&e))?;
-        Ok(AortaDirectory { client })
+        let metrics = Arc::new(crate::aorta_metrics::AortaMetrics::new());
+        let client = aorta::Client::new(aorta_config, clock)
+            .map_err(|e| error(&e))?
+            .with_metrics(metrics.clone());
+        let his_app_ids = config
+            .practices
+            .iter()
+            .map(|p| p.his_app_id.clone())
+            .collect();
+        Ok(AortaDirectory {
+            client: Arc::new(client),
+            metrics,
+            his_app_ids,
+        })
     }
 
     async fn query(
@@ -83,6 +97,12 @@ fn lsp_error(error: aorta::AortaError) -> LspError {
 }
 
 impl Lsp for AortaDirectory {
+    fn metrics_text(&self) -> String {
+        self.metrics
+            .sample_breakers(&self.client, self.his_app_ids.iter().map(String::as_str));
+        self.metrics.encode()
+    }
+
     fn query<'a>(
         &'a self,
         his: &'a HisTarget,

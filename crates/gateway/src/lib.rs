@@ -7,6 +7,7 @@
 
 pub mod admin;
 pub mod aorta_directory;
+pub mod aorta_metrics;
 pub mod app;
 pub mod availability;
 pub mod back;

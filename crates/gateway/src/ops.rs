@@ -33,6 +33,8 @@ pub fn router(app: Arc<App>, deps: AdminDeps) -> Router {
 async fn metrics(State(state): State<MetricsState>) -> Response {
     let fhir = state.fhir.encode();
     let mut text = fhir.trim_end().trim_end_matches("# EOF").to_owned();
+    let aorta = state.app.lsp.metrics_text();
+    text.push_str(aorta.trim_end().trim_end_matches("# EOF"));
     text.push_str(&state.app.metrics.render());
     (
         [(

@@ -57,8 +57,12 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
         .scripts_dir
         .clone()
         .unwrap_or_else(|| qualify::reference_dir().join("fhir/testscripts"));
-    let catalog = qualify::Catalog::load(&scripts_dir)
-        .with_context(|| format!("cannot list the TestScripts under {}", scripts_dir.display()))?;
+    let catalog = qualify::Catalog::load(&scripts_dir).with_context(|| {
+        format!(
+            "cannot list the TestScripts under {}",
+            scripts_dir.display()
+        )
+    })?;
     let format = args.format.map(|f| match f {
         Format::Json => "json",
         Format::Xml => "xml",
@@ -72,8 +76,9 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     let identity = match (&args.client_cert, &args.client_key) {
         (Some(cert), Some(key)) => Some(tls::Identity {
-            cert_chain_pem: std::fs::read_to_string(cert)
-                .with_context(|| format!("cannot read the client certificate {}", cert.display()))?,
+            cert_chain_pem: std::fs::read_to_string(cert).with_context(|| {
+                format!("cannot read the client certificate {}", cert.display())
+            })?,
             key_pem: std::fs::read_to_string(key)
                 .with_context(|| format!("cannot read the client key {}", key.display()))?,
         }),
@@ -107,7 +112,11 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
         let result = runner.run_file(file).await;
         println!("{result}");
         if args.verbose {
-            for outcome in result.asserts.iter().filter(|a| a.status != qualify::Status::Pass) {
+            for outcome in result
+                .asserts
+                .iter()
+                .filter(|a| a.status != qualify::Status::Pass)
+            {
                 println!(
                     "    {:?} {}: {}: {}",
                     outcome.status, outcome.test, outcome.description, outcome.message

@@ -16,8 +16,8 @@ mod handlers;
 mod outcome;
 mod params;
 mod pipeline;
-mod search;
 pub mod ports;
+mod search;
 pub mod searches;
 #[cfg(test)]
 mod tests;

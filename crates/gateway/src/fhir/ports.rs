@@ -142,4 +142,9 @@ pub trait Lsp: Send + Sync {
         period: Option<(Date, Option<Date>)>,
         correlation_id: &'a str,
     ) -> BoxFuture<'a, Result<String, LspError>>;
+
+    /// Returns the connection's own metrics in OpenMetrics text, or nothing.
+    fn metrics_text(&self) -> String {
+        String::new()
+    }
 }

@@ -188,5 +188,16 @@ async fn thousand_concurrent_searches() {
         CONCURRENT_SEARCHES + 1
     );
     assert!(metrics.contains(&expected_count), "{metrics}");
+
+    // The AORTA client reports per GP system: queries, and the breaker that stayed closed.
+    let expected_queries = format!(
+        "lspplus_aorta_queries_total{{his=\"4001\",interaction=\"REPC_IN990110NL\",outcome=\"ok\"}} {}",
+        CONCURRENT_SEARCHES + 1
+    );
+    assert!(metrics.contains(&expected_queries), "{metrics}");
+    assert!(
+        metrics.contains("lspplus_aorta_breaker_state{his=\"4001\",state=\"closed\"} 1"),
+        "{metrics}"
+    );
     harness.stop().await;
 }
