@@ -4,6 +4,7 @@
 
 mod attacks;
 mod browser;
+mod faults;
 mod fhir;
 mod flow;
 mod harness;
