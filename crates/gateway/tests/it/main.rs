@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod attacks;
+mod auth_extra;
 mod browser;
 mod faults;
 mod fhir;
