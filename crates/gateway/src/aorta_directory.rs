@@ -78,24 +78,6 @@ impl AortaDirectory {
     }
 }
 
-/// Maps an AORTA failure to the outcome the FHIR answer distinguishes.
-fn lsp_error(error: aorta::AortaError) -> LspError {
-    use aorta::AortaError as E;
-    match error {
-        E::NotFound => LspError::NotFound,
-        E::Timeout | E::DestinationTimeout => LspError::Timeout,
-        E::CircuitOpen => LspError::CircuitOpen,
-        E::WrongPatient | E::WrongMessage => LspError::Mismatch(error.to_string()),
-        E::NoStore => LspError::Code("NOSTORE".to_owned()),
-        E::UnknownDestination => LspError::Code("RTUDEST".to_owned()),
-        E::NotRegistered => LspError::Code("KEY204".to_owned()),
-        E::QueryAborted => LspError::Code("QABRTITI".to_owned()),
-        E::SyntaxError => LspError::Code("SYN105".to_owned()),
-        E::Unauthorized(code) | E::Lsp(code) => LspError::Code(code),
-        other => LspError::Failed(other.to_string()),
-    }
-}
-
 impl Lsp for AortaDirectory {
     fn metrics_text(&self) -> String {
         self.metrics
@@ -114,7 +96,7 @@ impl Lsp for AortaDirectory {
         Box::pin(async move {
             AortaDirectory::query(self, his, interaction, bsn, period, correlation_id)
                 .await
-                .map_err(lsp_error)
+                .map_err(crate::fhir::lsp_error)
         })
     }
 }

@@ -17,6 +17,8 @@ use crate::stored::StoredAnswer;
 use crate::wrap::{Responder, not_found};
 use crate::xmlw::WriteError;
 
+/// The birth date the simulator assumes for a loaded person whose files carry none (an adult).
+const ASSUMED_BIRTH_DATE: Date = time::macros::date!(1970 - 01 - 01);
 /// Errors while loading answer messages.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
@@ -99,7 +101,21 @@ impl HisData {
                 path: dir.to_path_buf(),
             });
         }
+        data.assume_adult_birth_dates();
         Ok(data)
+    }
+
+    /// Gives every loaded person without a birth date an adult one, so the availability check can
+    /// run: a real GP system always knows the birth date, but several Nictiz example files leave
+    /// `birthTime` out. The person's note says so.
+    fn assume_adult_birth_dates(&mut self) {
+        for person in &mut self.persons {
+            if person.birth_date.is_none() {
+                person.birth_date = Some(ASSUMED_BIRTH_DATE);
+                person.note = "uit --his-data; geboortedatum ontbreekt, aangenomen: 1 januari 1970"
+                    .to_owned();
+            }
+        }
     }
 
     /// Builds the demo data set of [`generate::demo_patients`] with dates relative to `today`.
@@ -165,10 +181,15 @@ impl HisData {
             else {
                 continue;
             };
-            if self.persons.iter().any(|p| p.bsn == bsn) {
+            let patient = hl7v3::xml::child(patient_role, "patient");
+            let birth_date = patient
+                .and_then(|p| hl7v3::xml::path_attr(p, &["birthTime"], "value"))
+                .and_then(crate::period::hl7_date);
+            if let Some(known) = self.persons.iter_mut().find(|p| p.bsn == bsn) {
+                // Another file of the same person may carry the birth date this one lacks.
+                known.birth_date = known.birth_date.or(birth_date);
                 continue;
             }
-            let patient = hl7v3::xml::child(patient_role, "patient");
             let name = patient
                 .and_then(|p| hl7v3::xml::child(p, "name"))
                 .map(|name| {
@@ -179,9 +200,6 @@ impl HisData {
                         .join(" ")
                 })
                 .unwrap_or_default();
-            let birth_date = patient
-                .and_then(|p| hl7v3::xml::path_attr(p, &["birthTime"], "value"))
-                .and_then(crate::period::hl7_date);
             self.persons.push(DemoPerson {
                 bsn,
                 name,

@@ -54,6 +54,9 @@ pub enum DemoError {
     /// The HIS data could not be loaded.
     #[error("loading the HIS data failed: {0}")]
     HisData(#[from] sim_his::LoadError),
+    /// The TestScript fixtures were found but could not be turned into patients.
+    #[error("{0}")]
+    Qualification(String),
     /// A SAML identity or URL is invalid.
     #[error("DigiD simulator setup failed: {0}")]
     Saml(String),

@@ -153,7 +153,7 @@ pub async fn start(options: DemoOptions) -> Result<RunningSims, DemoError> {
     let today = options.clock.now().date();
     let his = match &options.his_data {
         Some(dir) => sim_his::HisData::from_dir(dir)?,
-        None => sim_his::HisData::demo(today)?,
+        None => demo_data(today)?,
     };
     let persons = his.demo_persons().to_vec();
 
@@ -302,5 +302,20 @@ pub async fn start(options: DemoOptions) -> Result<RunningSims, DemoError> {
         pki_dir: pki.dir().to_path_buf(),
         shutdown,
         tasks,
+    })
+}
+
+/// The synthetic demo patients, plus the Nictiz qualification patients when their TestScript
+/// fixtures are found in the reference folder.
+fn demo_data(today: time::Date) -> Result<sim_his::HisData, DemoError> {
+    let reference = sim_his::qualification::default_reference_dir();
+    if !sim_his::qualification::fixtures_present(&reference) {
+        return Ok(sim_his::HisData::demo(today)?);
+    }
+    sim_his::qualification::demo_with_persons(&reference, today).map_err(|error| {
+        DemoError::Qualification(format!(
+            "the qualification patients in {} could not be built: {error}",
+            reference.display()
+        ))
     })
 }

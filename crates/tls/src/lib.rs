@@ -15,9 +15,9 @@ pub mod pki;
 mod serve;
 
 pub use bind::{BindError, bind};
-/// The rustls version these configurations are built with, for naming `rustls::ServerConfig`.
-pub use rustls;
 pub use client::{LocalhostResolver, http_client, http_client_builder};
 pub use config::{ClientAuth, TlsError, client_config, crypto_provider, server_config};
 pub use identity::Identity;
+/// The rustls version these configurations are built with, for naming `rustls::ServerConfig`.
+pub use rustls;
 pub use serve::{PeerCertificate, serve};

@@ -78,13 +78,27 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     print_summary(&sims, &config, &data_dir);
 
-    tokio::signal::ctrl_c()
-        .await
-        .context("waiting for Ctrl-C")?;
+    wait_for_stop_signal().await?;
     println!("\nStopping...");
     running.shutdown().await;
     sims.stop().await;
+    if let Some(path) = &args.endpoints_file {
+        // The file names URLs and a CA path that no longer exist once the demo stops.
+        let _ = std::fs::remove_file(path);
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Waits for Ctrl-C or SIGTERM, so a service manager's stop also removes the temporary folder with
+/// the demo's private keys.
+async fn wait_for_stop_signal() -> anyhow::Result<()> {
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .context("listening for SIGTERM")?;
+    tokio::select! {
+        result = tokio::signal::ctrl_c() => result.context("waiting for Ctrl-C")?,
+        _ = terminate.recv() => {}
+    }
+    Ok(())
 }
 
 fn init_logging() {

@@ -27,10 +27,27 @@ pub fn bearer(headers: &HeaderMap) -> Result<&str, FhirError> {
     Ok(token)
 }
 
-/// Looks the token up and checks that it covers `naam` and `gegevensdienst` at `now`.
+/// Rejects an `access_token` query parameter: RFC 6750 §2 allows one method per request, and a token
+/// in the URL would end up in the Bundle's self link and in logs.
+pub fn reject_query_token(query: &str) -> Result<(), FhirError> {
+    let in_query = query
+        .split('&')
+        .any(|pair| pair.split('=').next() == Some("access_token"));
+    if in_query {
+        return Err(FhirError::BadRequest(
+            "send the access token only in the Authorization header".to_owned(),
+        ));
+    }
+    Ok(())
+}
+
+/// Looks the token up and checks that it covers `naam` and `gegevensdienst` at `now`, and that the
+/// TLS client certificate (`client_names`, its dNSNames) belongs to the client the token was issued
+/// to, so a token taken from one PGO is useless with another PGO's certificate.
 pub async fn authorize(
     tokens: &dyn TokenLookup,
     headers: &HeaderMap,
+    client_names: &[String],
     naam: &str,
     gegevensdienst: &str,
     now: OffsetDateTime,
@@ -45,6 +62,13 @@ pub async fn authorize(
         })?
         .ok_or(FhirError::InvalidToken)?;
     if grant.expires_at <= now {
+        return Err(FhirError::InvalidToken);
+    }
+    if !medmij::token::client_matches_certificate(&grant.client_id, client_names) {
+        tracing::warn!(
+            client_id = %grant.client_id,
+            "an access token was presented with another client's certificate"
+        );
         return Err(FhirError::InvalidToken);
     }
 

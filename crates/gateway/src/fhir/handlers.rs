@@ -2,6 +2,7 @@
 
 use std::time::Instant;
 
+use axum::Extension;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -66,8 +67,10 @@ pub(super) async fn search(
     State(deps): State<FhirDeps>,
     Path((naam, gegevensdienst, resource_type)): Path<(String, String, String)>,
     RawQuery(query): RawQuery,
+    peer: Option<Extension<tls::PeerCertificate>>,
     headers: HeaderMap,
 ) -> Response {
+    let client_names = client_names(peer.as_ref());
     let started = Instant::now();
     let meta = RequestMeta::from_headers(&headers);
     let query = query.unwrap_or_default();
@@ -80,7 +83,11 @@ pub(super) async fn search(
             let result = authorized(
                 &deps,
                 &meta,
-                &headers,
+                Caller {
+                    headers: &headers,
+                    client_names: &client_names,
+                    query: &query,
+                },
                 &naam,
                 &gegevensdienst,
                 action,
@@ -112,8 +119,10 @@ pub(super) async fn read(
     State(deps): State<FhirDeps>,
     Path((naam, gegevensdienst, resource_type, id)): Path<(String, String, String, String)>,
     RawQuery(query): RawQuery,
+    peer: Option<Extension<tls::PeerCertificate>>,
     headers: HeaderMap,
 ) -> Response {
+    let client_names = client_names(peer.as_ref());
     let started = Instant::now();
     let meta = RequestMeta::from_headers(&headers);
     let query = query.unwrap_or_default();
@@ -134,7 +143,12 @@ pub(super) async fn read(
             let (deps_ref, meta_ref) = (&deps, &meta);
             let (naam_ref, dienst_ref, type_ref, id_ref) =
                 (&naam, &gegevensdienst, &resource_type, &id);
-            let result = authorized(&deps, &meta, &headers, &naam, &gegevensdienst, action, |grant, now| async move {
+            let caller = Caller {
+                headers: &headers,
+                client_names: &client_names,
+                query: &query,
+            };
+            let result = authorized(&deps, &meta, caller, &naam, &gegevensdienst, action, |grant, now| async move {
                 let (deps, meta) = (deps_ref, meta_ref);
                 let (naam, gegevensdienst, resource_type, id) = (naam_ref, dienst_ref, type_ref, id_ref);
                 if !is_valid_id(id) {
@@ -214,12 +228,27 @@ pub(super) async fn not_found(State(deps): State<FhirDeps>, headers: HeaderMap) 
     )
 }
 
+/// What a request says about who sends it: its headers, the dNSNames of its TLS client certificate
+/// and its query string.
+#[derive(Clone, Copy)]
+struct Caller<'a> {
+    headers: &'a HeaderMap,
+    client_names: &'a [String],
+    query: &'a str,
+}
+
+/// Returns the dNSNames of the TLS client certificate, or none when the request came without one.
+fn client_names(peer: Option<&Extension<tls::PeerCertificate>>) -> Vec<String> {
+    peer.map(|Extension(peer)| peer.dns_names.clone())
+        .unwrap_or_default()
+}
+
 /// Checks the token, runs `serve` and writes the audit event. Data goes out only when the audit event
 /// was stored; failures after authorization are audited too, on a best-effort basis.
 async fn authorized<F, Fut>(
     deps: &FhirDeps,
     meta: &RequestMeta,
-    headers: &HeaderMap,
+    caller: Caller<'_>,
     naam: &str,
     gegevensdienst: &str,
     action: String,
@@ -230,7 +259,16 @@ where
     Fut: std::future::Future<Output = Result<Body, FhirError>>,
 {
     let now = deps.clock.now();
-    let grant = auth::authorize(deps.tokens.as_ref(), headers, naam, gegevensdienst, now).await?;
+    auth::reject_query_token(caller.query)?;
+    let grant = auth::authorize(
+        deps.tokens.as_ref(),
+        caller.headers,
+        caller.client_names,
+        naam,
+        gegevensdienst,
+        now,
+    )
+    .await?;
     let client_id = grant.client_id.clone();
     let zorgaanbieder = grant.zorgaanbieder.clone();
     let bsn: Bsn = grant.bsn.clone();

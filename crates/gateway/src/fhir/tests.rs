@@ -145,6 +145,12 @@ async fn get(
     if let Some(accept) = accept {
         request = request.header(header::ACCEPT, accept);
     }
+    // The back channel's TLS layer puts the PGO's client certificate into every request.
+    let request = request.extension(tls::PeerCertificate {
+        der: Vec::new(),
+        dns_names: vec!["pgo.localhost".to_owned()],
+        subject: "CN=pgo.localhost".to_owned(),
+    });
     let response = fixture
         .router
         .clone()

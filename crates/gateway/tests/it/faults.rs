@@ -319,10 +319,7 @@ async fn lsp_error_codes_map_to_status() {
     harness.stop().await;
 }
 
-// NOTE: `gateway::aorta_directory` maps RTEDEST to its own timeout, while `fhir::lsp_error` keeps the
-// code, so the gateway answers 504 without the code. Run with `--ignored` once the mappings agree.
 #[tokio::test]
-#[ignore = "AortaDirectory maps RTEDEST to its own timeout (504); the VZVZ mapping says 408"]
 async fn rtedest_is_request_timeout() {
     let harness = one_fault(
         "RTEDEST",

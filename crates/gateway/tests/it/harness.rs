@@ -30,17 +30,40 @@ pub struct Harness {
 
 impl Harness {
     pub async fn start() -> Harness {
+        Harness::start_with(None).await
+    }
+
+    /// Starts the demo with the GP-system simulator answering from `his_data` when given.
+    ///
+    /// The gateway binds ports that the simulators chose by binding and closing them, so a test
+    /// running at the same time can take one in between; a failed start is therefore tried again.
+    pub async fn start_with(his_data: Option<std::path::PathBuf>) -> Harness {
+        const ATTEMPTS: u32 = 3;
+        let mut attempt = 1;
+        loop {
+            match Harness::try_start(his_data.clone()).await {
+                Ok(harness) => return harness,
+                Err(error) if attempt < ATTEMPTS => {
+                    eprintln!("harness start attempt {attempt} failed, retrying: {error}");
+                    attempt += 1;
+                }
+                Err(error) => panic!("the harness did not start: {error}"),
+            }
+        }
+    }
+
+    async fn try_start(his_data: Option<std::path::PathBuf>) -> Result<Harness, String> {
         let dir = tempfile::tempdir().unwrap();
         let clock = FixedClock::new(SystemClock.now());
         let shared_clock: Arc<dyn Clock> = Arc::new(clock.clone());
         let sims = sim::Demo::start(sim::DemoOptions {
             data_dir: dir.path().to_owned(),
             port_base: 0,
-            his_data: None,
+            his_data,
             clock: shared_clock.clone(),
         })
         .await
-        .unwrap();
+        .map_err(|error| error.to_string())?;
         let pki = TestPki::load_or_generate(&sims.pki_dir).unwrap();
 
         let config =
@@ -50,25 +73,31 @@ impl Harness {
             gateway::aorta_directory::AortaDirectory::from_config(&config, shared_clock.clone())
                 .unwrap(),
         );
-        let gateway = gateway::start_with_directory(
+        let started = gateway::start_with_directory(
             config,
             shared_clock,
             store,
             Arc::new(HisDirectory(sims.his.clone())),
             lsp,
         )
-        .await
-        .unwrap();
+        .await;
+        let gateway = match started {
+            Ok(gateway) => gateway,
+            Err(error) => {
+                sims.stop().await;
+                return Err(error.to_string());
+            }
+        };
 
         let pgo = sims.pgo_client().unwrap();
-        Harness {
+        Ok(Harness {
             _dir: dir,
             pki,
             clock,
             gateway,
             sims,
             pgo,
-        }
+        })
     }
 
     /// The redirect URI of the demo PGO.

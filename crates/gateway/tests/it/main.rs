@@ -10,3 +10,4 @@ mod fhir;
 mod flow;
 mod harness;
 mod load;
+mod reference;
