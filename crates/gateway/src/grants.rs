@@ -15,6 +15,10 @@ use medmij::token::TokenResponse;
 use store::{AuditKind, NewCode, NewConsent, NewRefreshToken, NewTokens, Redemption, Store};
 use time::OffsetDateTime;
 
+mod revoke;
+
+pub use revoke::Revocation;
+
 use crate::front::session::Session;
 use crate::state::App;
 

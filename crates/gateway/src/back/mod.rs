@@ -1,5 +1,6 @@
-//! The back channel: token endpoint and (from the `fhir` module) the resource server, behind mutual TLS.
+//! The back channel: token and revocation endpoints, and (from the `fhir` module) the resource server, behind mutual TLS.
 
+mod revoke;
 mod token;
 
 use std::sync::Arc;
@@ -13,5 +14,6 @@ use crate::state::App;
 pub fn router(app: Arc<App>) -> Router {
     Router::new()
         .route("/oauth/token", post(token::token))
+        .route("/oauth/revoke", post(revoke::revoke))
         .with_state(app)
 }

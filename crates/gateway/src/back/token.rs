@@ -127,7 +127,7 @@ async fn handle(
     }
 }
 
-fn header_text(headers: &HeaderMap, name: &str) -> String {
+pub(super) fn header_text(headers: &HeaderMap, name: &str) -> String {
     headers
         .get(name)
         .and_then(|value| value.to_str().ok())
@@ -135,7 +135,7 @@ fn header_text(headers: &HeaderMap, name: &str) -> String {
         .to_owned()
 }
 
-fn json_response(status: StatusCode, body: String, ids: &RequestIds) -> Response {
+pub(super) fn json_response(status: StatusCode, body: String, ids: &RequestIds) -> Response {
     let mut response = (status, body).into_response();
     let headers = response.headers_mut();
     headers.insert(

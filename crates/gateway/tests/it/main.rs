@@ -11,3 +11,4 @@ mod flow;
 mod harness;
 mod load;
 mod reference;
+mod revoke;
