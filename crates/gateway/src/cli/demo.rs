@@ -65,7 +65,13 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
         gateway::aorta_directory::AortaDirectory::from_config(&config, clock.clone())
             .context("setting up the AORTA client")?,
     );
-    let directory = Arc::new(HisDirectory(sims.his.clone()));
+    // The availability check asks the GP system over the LSP, as in production. The Nictiz example
+    // files of --his-data often lack a birth date, so with them the simulator's data set answers.
+    let directory: Arc<dyn gateway::availability::PatientDirectory> = if args.his_data.is_some() {
+        Arc::new(HisDirectory(sims.his.clone()))
+    } else {
+        lsp.clone()
+    };
     let running = gateway::start_with_directory(config.clone(), clock, store, directory, lsp)
         .await
         .context("starting the gateway")?;

@@ -144,7 +144,8 @@ async fn single_reset_is_retried() {
     let (status, body) = episodes(&harness, &token).await;
     assert_eq!(status, 200, "the retry after a reset failed: {body}");
     let text = metrics(&harness).await;
-    let attempts = format!("lspplus_aorta_attempts_total{{his=\"{DELINDE_HIS}\"}} 2");
+    // One send for the availability check during the flow, then the reset and its retry.
+    let attempts = format!("lspplus_aorta_attempts_total{{his=\"{DELINDE_HIS}\"}} 3");
     assert!(text.contains(&attempts), "{text}");
     harness.stop().await;
 }

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use common::{Clock, FixedClock, SystemClock};
+use gateway::availability::PatientDirectory;
 use gateway::demo_setup;
 use gateway::his_directory::HisDirectory;
 use sim_pgo::{Endpoints, PgoClient};
@@ -53,6 +54,7 @@ impl Harness {
     }
 
     async fn try_start(his_data: Option<std::path::PathBuf>) -> Result<Harness, String> {
+        let from_files = his_data.is_some();
         let dir = tempfile::tempdir().unwrap();
         let clock = FixedClock::new(SystemClock.now());
         let shared_clock: Arc<dyn Clock> = Arc::new(clock.clone());
@@ -73,14 +75,15 @@ impl Harness {
             gateway::aorta_directory::AortaDirectory::from_config(&config, shared_clock.clone())
                 .unwrap(),
         );
-        let started = gateway::start_with_directory(
-            config,
-            shared_clock,
-            store,
-            Arc::new(HisDirectory(sims.his.clone())),
-            lsp,
-        )
-        .await;
+        // The availability check asks the GP system over the LSP, as in production. The Nictiz
+        // example files often lack a birth date, so with them the simulator's data set answers.
+        let directory: Arc<dyn PatientDirectory> = if from_files {
+            Arc::new(HisDirectory(sims.his.clone()))
+        } else {
+            lsp.clone()
+        };
+        let started =
+            gateway::start_with_directory(config, shared_clock, store, directory, lsp).await;
         let gateway = match started {
             Ok(gateway) => gateway,
             Err(error) => {
