@@ -333,8 +333,13 @@ async fn rtedest_is_request_timeout() {
 }
 
 #[tokio::test]
-#[ignore = "waits for the gateway's 20 s AORTA deadline, which the harness does not let a test lower"]
 async fn no_answer_is_gateway_timeout() {
-    let harness = one_fault("timeout", |f| f.push_once(Fault::Timeout), 504, "timeout").await;
+    // A 2 s AORTA deadline instead of the demo's 20 s, so the test waits briefly.
+    let harness = Harness::start_with_aorta_timeout(2).await;
+    let token = access_token(&harness).await;
+    harness.sims.lsp_faults.push_once(Fault::Timeout);
+    let answer = episodes(&harness, &token).await;
+    assert_outcome("timeout", &answer, 504, "timeout");
+    assert_healthy("timeout", &harness, &token).await;
     harness.stop().await;
 }

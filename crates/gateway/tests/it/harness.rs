@@ -39,10 +39,22 @@ impl Harness {
     /// The gateway binds ports that the simulators chose by binding and closing them, so a test
     /// running at the same time can take one in between; a failed start is therefore tried again.
     pub async fn start_with(his_data: Option<std::path::PathBuf>) -> Harness {
+        Harness::start_with_settings(his_data, None).await
+    }
+
+    /// Starts the demo with a shorter AORTA deadline, for tests that wait for it to pass.
+    pub async fn start_with_aorta_timeout(seconds: u64) -> Harness {
+        Harness::start_with_settings(None, Some(seconds)).await
+    }
+
+    async fn start_with_settings(
+        his_data: Option<std::path::PathBuf>,
+        aorta_timeout_secs: Option<u64>,
+    ) -> Harness {
         const ATTEMPTS: u32 = 3;
         let mut attempt = 1;
         loop {
-            match Harness::try_start(his_data.clone()).await {
+            match Harness::try_start(his_data.clone(), aorta_timeout_secs).await {
                 Ok(harness) => return harness,
                 Err(error) if attempt < ATTEMPTS => {
                     eprintln!("harness start attempt {attempt} failed, retrying: {error}");
@@ -53,7 +65,10 @@ impl Harness {
         }
     }
 
-    async fn try_start(his_data: Option<std::path::PathBuf>) -> Result<Harness, String> {
+    async fn try_start(
+        his_data: Option<std::path::PathBuf>,
+        aorta_timeout_secs: Option<u64>,
+    ) -> Result<Harness, String> {
         let from_files = his_data.is_some();
         let dir = tempfile::tempdir().unwrap();
         let clock = FixedClock::new(SystemClock.now());
@@ -68,8 +83,11 @@ impl Harness {
         .map_err(|error| error.to_string())?;
         let pki = TestPki::load_or_generate(&sims.pki_dir).unwrap();
 
-        let config =
+        let mut config =
             demo_setup::config_for_sims(&sims, "sqlite::memory:".to_owned(), STORE_KEY.to_owned());
+        if let Some(seconds) = aorta_timeout_secs {
+            config.aorta.timeout_secs = seconds;
+        }
         let store = demo_setup::open_store(&config).await.unwrap();
         let lsp = Arc::new(
             gateway::aorta_directory::AortaDirectory::from_config(&config, shared_clock.clone())
