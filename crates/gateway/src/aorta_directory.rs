@@ -101,8 +101,17 @@ impl Lsp for AortaDirectory {
     }
 }
 
+/// The answers asked, in this order, until one names the patient with a birth date: a person with
+/// only letters (gegevensdienst 51) has no episodes, and not every answer carries `birthTime`.
+const PATIENT_SOURCES: [Interaction; 4] = [
+    Interaction::EpisodesQuery,
+    Interaction::CorrespondenceQuery,
+    Interaction::MedicationAgreementsQuery,
+    Interaction::JournalQuery,
+];
+
 impl PatientDirectory for AortaDirectory {
-    /// Asks the GP system for the person's episodes; the answer's patient carries the birth date.
+    /// Asks the GP system for the person's data; an answer's patient carries the birth date.
     fn find<'a>(
         &'a self,
         practice: &'a Practice,
@@ -114,26 +123,29 @@ impl PatientDirectory for AortaDirectory {
                 app_id: practice.his_app_id.clone(),
                 name: practice.display_name.clone(),
             };
-            let answer = match AortaDirectory::query(
-                self,
-                &his,
-                Interaction::EpisodesQuery,
-                bsn,
-                None,
-                correlation_id,
-            )
-            .await
-            {
-                Ok(answer) => answer,
-                Err(aorta::AortaError::NotFound | aorta::AortaError::NotRegistered) => {
-                    return Ok(None);
+            let mut known = false;
+            for interaction in PATIENT_SOURCES {
+                let answer =
+                    match AortaDirectory::query(self, &his, interaction, bsn, None, correlation_id)
+                        .await
+                    {
+                        Ok(answer) => answer,
+                        Err(aorta::AortaError::NotFound | aorta::AortaError::NotRegistered) => {
+                            continue;
+                        }
+                        Err(error) => return Err(LookupError::Failed(error.to_string())),
+                    };
+                known = true;
+                if let Some(birth_date) = birth_date(&answer) {
+                    return Ok(Some(PatientFacts { birth_date }));
                 }
-                Err(error) => return Err(LookupError::Failed(error.to_string())),
-            };
-            let birth_date = birth_date(&answer).ok_or_else(|| {
-                LookupError::Failed("the GP system's answer has no patient birth date".to_owned())
-            })?;
-            Ok(Some(PatientFacts { birth_date }))
+            }
+            if known {
+                return Err(LookupError::Failed(
+                    "the GP system's answers have no patient birth date".to_owned(),
+                ));
+            }
+            Ok(None)
         })
     }
 }
