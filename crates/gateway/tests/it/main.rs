@@ -10,5 +10,6 @@ mod fhir;
 mod flow;
 mod harness;
 mod load;
+mod qualify;
 mod reference;
 mod revoke;
