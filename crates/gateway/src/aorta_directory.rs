@@ -101,8 +101,8 @@ impl Lsp for AortaDirectory {
     }
 }
 
-/// The answers asked, in this order, until one names the patient with a birth date: a person with
-/// only letters (gegevensdienst 51) has no episodes, and not every answer carries `birthTime`.
+/// The queries sent, in this order, until a response names the patient with a birth date. A person
+/// with only letters (gegevensdienst 51) has no episodes, and not every response carries `birthTime`.
 const PATIENT_SOURCES: [Interaction; 4] = [
     Interaction::EpisodesQuery,
     Interaction::CorrespondenceQuery,
@@ -142,7 +142,7 @@ impl PatientDirectory for AortaDirectory {
             }
             if known {
                 return Err(LookupError::Failed(
-                    "the GP system's answers have no patient birth date".to_owned(),
+                    "the GP system's responses carry no patient birth date".to_owned(),
                 ));
             }
             Ok(None)
