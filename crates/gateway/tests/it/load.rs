@@ -192,10 +192,11 @@ async fn thousand_concurrent_searches() {
     );
     assert!(metrics.contains(&expected_count), "{metrics}");
 
-    // The AORTA client reports per GP system: queries, and the breaker that stayed closed.
+    // The AORTA client reports per GP system: queries, and the breaker that stayed closed. The
+    // availability check during the flow sent one episodes query too.
     let expected_queries = format!(
         "lspplus_aorta_queries_total{{his=\"4001\",interaction=\"REPC_IN990110NL\",outcome=\"ok\"}} {}",
-        CONCURRENT_SEARCHES + 1
+        CONCURRENT_SEARCHES + 2
     );
     assert!(metrics.contains(&expected_queries), "{metrics}");
     assert!(
