@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use common::{Bsn, Clock};
 use hl7v3::Interaction;
-use time::{Date, Month};
+use time::Date;
 
 use crate::availability::{BoxFuture, LookupError, PatientDirectory, PatientFacts};
 use crate::config::{Config, Practice};
@@ -150,17 +150,14 @@ impl PatientDirectory for AortaDirectory {
     }
 }
 
-/// Reads the first `birthTime/@value` (HL7v3 TS, `YYYYMMDD...`) in an answer.
+/// Reads the first `birthTime/@value` (HL7v3 TS) in a response.
 fn birth_date(xml: &str) -> Option<Date> {
-    let document = roxmltree::Document::parse(xml).ok()?;
-    let value = document
+    let document = hl7v3::read::parse(xml).ok()?;
+    document
         .descendants()
         .filter(|node| node.tag_name().name() == "birthTime")
-        .find_map(|node| node.attribute("value"))?;
-    let year = value.get(0..4)?.parse().ok()?;
-    let month = Month::try_from(value.get(4..6)?.parse::<u8>().ok()?).ok()?;
-    let day = value.get(6..8)?.parse().ok()?;
-    Date::from_calendar_date(year, month, day).ok()
+        .find_map(|node| node.attribute("value"))
+        .and_then(hl7v3::xml::ts_date)
 }
 
 #[cfg(test)]
@@ -173,7 +170,7 @@ mod tests {
             r#"<a xmlns="urn:hl7-org:v3"><patient><birthTime value="19720315"/></patient></a>"#;
         assert_eq!(
             birth_date(xml),
-            Date::from_calendar_date(1972, Month::March, 15).ok()
+            Date::from_calendar_date(1972, time::Month::March, 15).ok()
         );
         assert_eq!(birth_date("<a><birthTime value='1972'/></a>"), None);
         assert_eq!(birth_date("<a/>"), None);

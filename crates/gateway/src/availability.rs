@@ -14,17 +14,17 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// MedMij: only persons of 16 and older use a PGO for themselves.
 pub const MINIMUM_AGE: u8 = 16;
 
-/// What the GP system returns about a person.
+/// The facts the GP system returns about a person.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PatientFacts {
     /// Birth date as the GP system records it.
     pub birth_date: Date,
 }
 
-/// Why the GP system could not be asked.
+/// A failed lookup at the GP system.
 #[derive(Debug, thiserror::Error)]
 pub enum LookupError {
-    /// The LSP or the GP system did not answer in time or answered with an error.
+    /// The LSP or the GP system timed out or returned an error.
     #[error("patient lookup failed: {0}")]
     Failed(String),
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-/// Why a configuration file could not be used.
+/// An unusable configuration file.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     /// The file could not be read.
@@ -39,7 +39,7 @@ pub struct Config {
     pub lifetimes: Lifetimes,
     /// The DigiD connection (SAML service provider).
     pub digid: DigidConfig,
-    /// Where and how often the MedMij lists are fetched.
+    /// The source and refresh interval of the MedMij lists.
     pub lists: ListsConfig,
     /// The AORTA connection to the LSP.
     pub aorta: AortaSettings,
@@ -144,7 +144,7 @@ fn default_level() -> saml::AssuranceLevel {
     saml::AssuranceLevel::Substantieel
 }
 
-/// Where the four MedMij lists come from.
+/// The source of the four MedMij lists.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ListsConfig {

@@ -65,7 +65,7 @@ pub struct AuditEvent {
 }
 
 impl AuditEvent {
-    /// A refusal in the front channel: the availability check failed or the person said no.
+    /// A refusal in the front channel: the availability check failed or the person declined.
     pub fn refusal(session: &Session, bsn: Option<&Bsn>, reason: &str) -> AuditEvent {
         let kind = if reason == "consent-refused" {
             AuditKind::ConsentRefused
@@ -84,7 +84,7 @@ impl AuditEvent {
     }
 }
 
-/// Why the store could not record a grant.
+/// A grant the store could not record.
 #[derive(Debug, thiserror::Error)]
 #[error("storing the consent failed: {0}")]
 pub struct GrantError(#[from] store::StoreError);

@@ -60,3 +60,35 @@ pub fn xsi_type<'a>(node: Node<'a, '_>) -> Option<&'a str> {
 pub fn has_template(node: Node<'_, '_>, template_root: &str) -> bool {
     children(node, "templateId").any(|t| t.attribute("root") == Some(template_root))
 }
+
+/// Parses the date part of an HL7v3 TS value (`YYYYMMDD`, any time and zone after it ignored).
+pub fn ts_date(value: &str) -> Option<time::Date> {
+    let year = value.get(0..4)?.parse().ok()?;
+    let month: u8 = value.get(4..6)?.parse().ok()?;
+    let day = value.get(6..8)?.parse().ok()?;
+    time::Date::from_calendar_date(year, time::Month::try_from(month).ok()?, day).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ts_date;
+
+    #[test]
+    fn ts_date_reads_date_part() {
+        assert_eq!(
+            ts_date("19720315"),
+            time::Date::from_calendar_date(1972, time::Month::March, 15).ok()
+        );
+        assert_eq!(
+            ts_date("20261204093000+0100"),
+            time::Date::from_calendar_date(2026, time::Month::December, 4).ok()
+        );
+    }
+
+    #[test]
+    fn ts_date_rejects_partial_or_invalid() {
+        assert_eq!(ts_date("1972"), None);
+        assert_eq!(ts_date("19721332"), None);
+        assert_eq!(ts_date("1972AB15"), None);
+    }
+}

@@ -35,10 +35,10 @@ pub enum LoadError {
     Malformed {
         /// The file.
         path: PathBuf,
-        /// What is wrong with it.
+        /// The reading error.
         source: ReadError,
     },
-    /// The folder holds no answer with a patient BSN.
+    /// The folder contains no response message with a patient BSN.
     #[error("{path} contains no HL7v3 answer messages with a patient BSN")]
     Empty {
         /// The folder.
@@ -106,8 +106,8 @@ impl HisData {
     }
 
     /// Gives every loaded person without a birth date an adult one, so the availability check can
-    /// run: a real GP system always knows the birth date, but several Nictiz example files leave
-    /// `birthTime` out. The person's note says so.
+    /// run. A real GP system records every birth date, but several Nictiz example files leave
+    /// `birthTime` out, and the person's note says so.
     fn assume_adult_birth_dates(&mut self) {
         for person in &mut self.persons {
             if person.birth_date.is_none() {
@@ -210,7 +210,7 @@ impl HisData {
         }
     }
 
-    /// Returns the person with this BSN if the GP system with this application id knows them.
+    /// Returns the person with this BSN if the GP system with this application id has them on record.
     pub fn person(&self, practice_app_id: &str, bsn: &Bsn) -> Option<DemoPerson> {
         self.persons
             .iter()

@@ -92,13 +92,7 @@ fn overlaps((start, end): Dates, (from, to): &Period) -> bool {
     starts_in_time && ends_in_time
 }
 
-/// Reads the date part of an HL7v3 `TS` value (`YYYYMMDD…`).
-pub(crate) fn hl7_date(value: &str) -> Option<Date> {
-    let year = value.get(0..4)?.parse().ok()?;
-    let month: u8 = value.get(4..6)?.parse().ok()?;
-    let day = value.get(6..8)?.parse().ok()?;
-    Date::from_calendar_date(year, time::Month::try_from(month).ok()?, day).ok()
-}
+pub(crate) use hl7v3::xml::ts_date as hl7_date;
 
 #[cfg(test)]
 mod tests {

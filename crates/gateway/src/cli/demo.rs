@@ -65,8 +65,8 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
         gateway::aorta_directory::AortaDirectory::from_config(&config, clock.clone())
             .context("setting up the AORTA client")?,
     );
-    // The availability check asks the GP system over the LSP, as in production. The Nictiz example
-    // files of --his-data often lack a birth date, so with them the simulator's data set answers.
+    // The availability check queries the GP system over the LSP, as in production. The Nictiz example
+    // files of --his-data often lack a birth date, so with them the simulator's data set is read directly.
     let directory: Arc<dyn gateway::availability::PatientDirectory> = if args.his_data.is_some() {
         Arc::new(HisDirectory(sims.his.clone()))
     } else {
@@ -116,7 +116,7 @@ fn init_logging() {
         .try_init();
 }
 
-/// Every URL of the demo, for scripts and the browser tests.
+/// Collects every URL of the demo, for scripts and the browser tests.
 fn endpoints_json(sims: &sim::RunningSims, config: &gateway::Config) -> serde_json::Value {
     let mut value = sims.endpoints_json();
     let practice = &config.practices[0];

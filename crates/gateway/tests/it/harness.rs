@@ -34,10 +34,10 @@ impl Harness {
         Harness::start_with(None).await
     }
 
-    /// Starts the demo with the GP-system simulator answering from `his_data` when given.
+    /// Starts the demo, with the GP-system simulator serving the files in `his_data` when given.
     ///
     /// The gateway binds ports that the simulators chose by binding and closing them, so a test
-    /// running at the same time can take one in between; a failed start is therefore tried again.
+    /// running at the same time can take one in between. A failed start is therefore tried again.
     pub async fn start_with(his_data: Option<std::path::PathBuf>) -> Harness {
         Harness::start_with_settings(his_data, None).await
     }
@@ -93,8 +93,8 @@ impl Harness {
             gateway::aorta_directory::AortaDirectory::from_config(&config, shared_clock.clone())
                 .unwrap(),
         );
-        // The availability check asks the GP system over the LSP, as in production. The Nictiz
-        // example files often lack a birth date, so with them the simulator's data set answers.
+        // The availability check queries the GP system over the LSP, as in production. The Nictiz
+        // example files often lack a birth date, so with them the simulator's data set is read directly.
         let directory: Arc<dyn PatientDirectory> = if from_files {
             Arc::new(HisDirectory(sims.his.clone()))
         } else {
@@ -121,12 +121,12 @@ impl Harness {
         })
     }
 
-    /// The redirect URI of the demo PGO.
+    /// Returns the redirect URI of the demo PGO.
     pub fn redirect_uri(&self) -> String {
         self.sims.pgo.redirect_uri.clone()
     }
 
-    /// The endpoints of De Linde, gegevensdienst 49, as the Zorgaanbiederslijst has them.
+    /// Returns the endpoints of De Linde, gegevensdienst 49, as the Zorgaanbiederslijst lists them.
     pub fn endpoints(&self) -> Endpoints {
         Endpoints {
             authorization: format!("{}/oauth/authorize", self.gateway.front_url),
@@ -138,7 +138,7 @@ impl Harness {
         }
     }
 
-    /// A browser-like client without a client certificate and without redirects.
+    /// Builds a browser-like client without a client certificate and without redirects.
     pub fn browser(&self) -> reqwest::Client {
         tls::http_client_builder(self.pki.ca_pem(), None)
             .unwrap()
@@ -147,13 +147,13 @@ impl Harness {
             .unwrap()
     }
 
-    /// A back-channel client presenting the client certificate of `name` (or none).
+    /// Builds a back-channel client presenting the client certificate of `name` (or none).
     pub fn back_client(&self, name: Option<&str>) -> reqwest::Client {
         let identity = name.map(|name| self.pki.issue_client(name).unwrap());
         tls::http_client(self.pki.ca_pem(), identity.as_ref()).unwrap()
     }
 
-    /// The authorization URL with `pairs` as query.
+    /// Returns the authorization URL with `pairs` as query.
     pub fn authorize_url(&self, pairs: &[(&str, &str)]) -> String {
         let mut url = url::Url::parse(&self.endpoints().authorization).unwrap();
         url.query_pairs_mut().extend_pairs(pairs);
