@@ -8,6 +8,9 @@
 //! Its `reference/externalDocument` has `id`, `code` and `text mediaType=".." representation="B64"`
 //! with the document inline as base64. A `text` with only `reference/@value` (a listing without
 //! content) still yields the DocumentReference, but no Binary.
+//! Each such loose letter gets a DocumentManifest of its own. A `component/organizer` in the
+//! payload is a document set: one DocumentManifest (id, `code` as type, `text`, `statusCode`,
+//! `effectiveTime` as created) for all the letters in its `component/act`s.
 
 use fhir::{Element, Resource};
 use hl7v3::read::Message;
@@ -44,25 +47,111 @@ const REFERRAL_NOTE: (&str, &str) = ("57133-1", "Referral note");
 const IMAGING_REPORT: (&str, &str) = ("18748-4", "Diagnostic imaging study");
 const LAB_REPORT: (&str, &str) = ("11502-2", "Laboratory report");
 
-/// Translates every letter of a correspondence response.
+/// Translates every letter of a correspondence response: loose letters and document sets.
 pub fn translate(builder: &mut Builder<'_>, message: &Message<'_, '_>) {
     for organizer in message.subjects() {
-        for act in children(organizer, "component").filter_map(|c| child(c, "act")) {
-            letter(builder, act);
+        for component in children(organizer, "component") {
+            if let Some(act) = child(component, "act") {
+                loose_letter(builder, act);
+            } else if let Some(set) = child(component, "organizer") {
+                document_set(builder, set);
+            }
         }
     }
 }
 
-/// Adds one letter: the Binary (when the content is inline), its DocumentReference and a
-/// DocumentManifest.
-fn letter(builder: &mut Builder<'_>, act: Node<'_, '_>) {
+/// A translated letter: what its DocumentManifest needs.
+struct Letter {
+    target: String,
+    display: Option<String>,
+    status: &'static str,
+    manifest_type: Option<Element>,
+    created: Option<String>,
+    author: Option<Element>,
+    title: Option<String>,
+}
+
+/// The parts of one DocumentManifest.
+struct Manifest<'a> {
+    id: &'a str,
+    master: Option<Element>,
+    status: &'static str,
+    manifest_type: Option<Element>,
+    created: Option<String>,
+    author: Option<Element>,
+    description: Option<String>,
+    contents: Vec<(String, Option<String>)>,
+}
+
+/// Adds a letter that belongs to no set, with a DocumentManifest of its own.
+fn loose_letter(builder: &mut Builder<'_>, act: Node<'_, '_>) {
+    let id = act_id(act);
+    let letter = document_reference(builder, act);
+    add_manifest(
+        builder,
+        Manifest {
+            id: &id,
+            master: child(act, "id").and_then(master_identifier),
+            status: letter.status,
+            manifest_type: letter.manifest_type,
+            created: letter.created,
+            author: letter.author,
+            description: letter.title,
+            contents: vec![(letter.target, letter.display)],
+        },
+    );
+}
+
+/// Adds the letters of a set and one DocumentManifest for the set.
+fn document_set(builder: &mut Builder<'_>, set: Node<'_, '_>) {
+    let letters: Vec<Letter> = children(set, "component")
+        .filter_map(|c| child(c, "act"))
+        .map(|act| document_reference(builder, act))
+        .collect();
+    if letters.is_empty() {
+        return;
+    }
+    let id = act_id(set);
+    let effective = child(set, "effectiveTime");
+    let created = ts_of(effective).or_else(|| ts_of(effective.and_then(|e| child(e, "center"))));
+    add_manifest(
+        builder,
+        Manifest {
+            id: &id,
+            master: child(set, "id").and_then(master_identifier),
+            status: status_of(set),
+            manifest_type: child(set, "code").and_then(|c| codeable_concept("type", c)),
+            created: created.map(|t| t.to_date_time()),
+            author: letters.iter().find_map(|l| l.author.clone()),
+            description: child(set, "text").map(text).filter(|t| !t.is_empty()),
+            contents: letters.into_iter().map(|l| (l.target, l.display)).collect(),
+        },
+    );
+}
+
+/// Returns the resource id of an act or set: from its `id`, else from its text.
+fn act_id(node: Node<'_, '_>) -> String {
+    ids::of_node(node).unwrap_or_else(|| ids::from_text(&text(node)))
+}
+
+/// Maps an act or set `statusCode` to the FHIR document status.
+fn status_of(node: Node<'_, '_>) -> &'static str {
+    match child(node, "statusCode").and_then(|s| s.attribute("code")) {
+        Some("nullified") => "entered-in-error",
+        Some("obsolete") => "superseded",
+        _ => "current",
+    }
+}
+
+/// Adds one letter's Binary (when the content is inline) and DocumentReference.
+fn document_reference(builder: &mut Builder<'_>, act: Node<'_, '_>) -> Letter {
     let (patient, patient_name) = builder.patient();
     let document = path(act, &["reference", "externalDocument"]);
     let content = document.and_then(|d| child(d, "text"));
     let content_type = content
         .and_then(|t| t.attribute("mediaType"))
         .unwrap_or("application/pdf");
-    let act_id = ids::of_node(act).unwrap_or_else(|| ids::from_text(&text(act)));
+    let act_id = act_id(act);
     let binary_id = document
         .and_then(ids::of_node)
         .unwrap_or_else(|| format!("{act_id}-content"));
@@ -85,17 +174,14 @@ fn letter(builder: &mut Builder<'_>, act: Node<'_, '_>) {
     let class = type_node
         .and_then(|c| c.attribute("code"))
         .and_then(document_class);
-    let status = match child(act, "statusCode").and_then(|s| s.attribute("code")) {
-        Some("nullified") => "entered-in-error",
-        Some("obsolete") => "superseded",
-        _ => "current",
-    };
+    let status = status_of(act);
     let master = document
         .and_then(|d| child(d, "id"))
         .and_then(master_identifier);
     let author_reference = author
         .as_ref()
         .map(|(target, name)| reference("author", target, name.as_deref()));
+    let date_time = time.as_ref().map(|t| t.to_date_time());
 
     let binary_url = format!("{}/Binary/{binary_id}", builder.context().base_url);
     let attachment = Element::new("attachment")
@@ -111,10 +197,7 @@ fn letter(builder: &mut Builder<'_>, act: Node<'_, '_>) {
         .with_opt(document_type.clone())
         .with_opt(class.map(|c| c.into_class("class")))
         .with(reference("subject", &patient, patient_name.as_deref()))
-        .with_opt(
-            time.as_ref()
-                .map(|t| Element::primitive("indexed", t.to_date_time())),
-        )
+        .with_opt(date_time.clone().map(|t| Element::primitive("indexed", t)))
         .with_opt(author_reference.clone())
         .with_opt(title.clone().map(|t| Element::primitive("description", t)))
         .with(Element::new("content").with(attachment));
@@ -123,32 +206,44 @@ fn letter(builder: &mut Builder<'_>, act: Node<'_, '_>) {
         SearchMode::Match,
     );
 
-    let manifest_type = class
-        .map(|c| c.into_class("type"))
-        .or_else(|| document_type.clone());
-    let manifest = Element::new("DocumentManifest")
-        .with(Element::primitive("id", act_id.as_str()))
+    let display = title.clone().or_else(|| {
+        type_node
+            .and_then(|c| c.attribute("displayName"))
+            .map(str::to_owned)
+    });
+    Letter {
+        target,
+        display,
+        status,
+        manifest_type: class.map(|c| c.into_class("type")).or(document_type),
+        created: date_time,
+        author: author_reference,
+        title,
+    }
+}
+
+/// Adds a DocumentManifest that lists its letters' DocumentReferences.
+fn add_manifest(builder: &mut Builder<'_>, manifest: Manifest<'_>) {
+    let (patient, patient_name) = builder.patient();
+    let contents = manifest.contents.iter().map(|(target, display)| {
+        Element::new("content").with(reference("pReference", target, display.as_deref()))
+    });
+    let element = Element::new("DocumentManifest")
+        .with(Element::primitive("id", manifest.id))
         .with(parties::profile(DOCUMENT_MANIFEST_PROFILE))
-        .with_opt(child(act, "id").and_then(master_identifier))
-        .with(Element::primitive("status", status))
-        .with_opt(manifest_type)
+        .with_opt(manifest.master)
+        .with(Element::primitive("status", manifest.status))
+        .with_opt(manifest.manifest_type)
         .with(reference("subject", &patient, patient_name.as_deref()))
+        .with_opt(manifest.created.map(|t| Element::primitive("created", t)))
+        .with_opt(manifest.author)
         .with_opt(
-            time.as_ref()
-                .map(|t| Element::primitive("created", t.to_date_time())),
+            manifest
+                .description
+                .map(|t| Element::primitive("description", t)),
         )
-        .with_opt(author_reference)
-        .with_opt(title.clone().map(|t| Element::primitive("description", t)))
-        .with(
-            Element::new("content").with(reference(
-                "pReference",
-                &target,
-                title
-                    .as_deref()
-                    .or_else(|| type_node.and_then(|c| c.attribute("displayName"))),
-            )),
-        );
-    builder.add(Resource::from_element(manifest), SearchMode::Match);
+        .with_all(contents);
+    builder.add(Resource::from_element(element), SearchMode::Match);
 }
 
 /// A LOINC class code with its display.

@@ -1,4 +1,5 @@
-//! The Binary read of gegevensdienst 51: the PDF of a disclosed document, raw or as a FHIR Binary.
+//! The reads of gegevensdienst 51: a disclosed DocumentReference or DocumentManifest, and the PDF of
+//! a disclosed document, raw or as a FHIR Binary.
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -14,22 +15,24 @@ use super::pipeline::{DataRequest, fetch};
 use super::ports::Practice;
 use super::searches;
 
-/// One Binary read.
+/// One read.
 pub(super) struct BinaryRequest<'a> {
     pub practice: &'a Practice,
     pub bsn: &'a Bsn,
     pub today: Date,
     pub base_url: &'a str,
     pub correlation_id: &'a str,
-    /// The Binary id from the URL (already checked to be a valid FHIR id).
+    /// The resource type: `Binary`, `DocumentReference` or `DocumentManifest`.
+    pub resource_type: &'a str,
+    /// The resource id from the URL (already checked to be a valid FHIR id).
     pub id: &'a str,
     /// Whether `Accept` or `_format` asked for FHIR; otherwise the raw document is returned.
     pub fhir_requested: bool,
     pub format: Format,
 }
 
-/// Fetches the correspondence again (nothing is cached) and returns the Binary with `id`, when a
-/// disclosed DocumentReference points at it.
+/// Fetches the correspondence again (nothing is cached) and returns the resource with `id` when
+/// the disclosure rules let it through (a Binary only when a disclosed DocumentReference points at it).
 pub(super) async fn read(deps: &FhirDeps, request: BinaryRequest<'_>) -> Result<Body, FhirError> {
     let search = searches::find(searches::DOCUMENTEN, "Binary").ok_or_else(|| {
         FhirError::Internal("the Binary read is missing from the search table".to_owned())
@@ -52,11 +55,17 @@ pub(super) async fn read(deps: &FhirDeps, request: BinaryRequest<'_>) -> Result<
         .resources
         .into_iter()
         .find(|r| {
-            r["resourceType"].as_str() == Some("Binary") && r["id"].as_str() == Some(request.id)
+            r["resourceType"].as_str() == Some(request.resource_type)
+                && r["id"].as_str() == Some(request.id)
         })
-        .ok_or_else(|| FhirError::NotFound(format!("Binary/{} was not found", request.id)))?;
+        .ok_or_else(|| {
+            FhirError::NotFound(format!(
+                "{}/{} was not found",
+                request.resource_type, request.id
+            ))
+        })?;
 
-    if request.fhir_requested {
+    if request.fhir_requested || request.resource_type != "Binary" {
         let text = request.format.render(&to_resource(&binary)?);
         ensure_no_bsn(&text, request.bsn)?;
         return Ok(Body {

@@ -64,11 +64,13 @@ pub(super) fn render(statement: &Value, format: Format) -> Result<String, FhirEr
 }
 
 fn resource_entry(search: &searches::Search) -> Value {
-    let interaction = if search.resource_type == "Binary" {
-        "read"
-    } else {
-        "search-type"
-    };
+    let mut interactions = Vec::new();
+    if search.resource_type != "Binary" {
+        interactions.push(json!({"code": "search-type"}));
+    }
+    if searches::readable(search.gegevensdienst, search.resource_type) {
+        interactions.push(json!({"code": "read"}));
+    }
     let params: Vec<Value> = search
         .params
         .iter()
@@ -83,7 +85,7 @@ fn resource_entry(search: &searches::Search) -> Value {
         .collect();
     let mut entry = json!({
         "type": search.resource_type,
-        "interaction": [{"code": interaction}],
+        "interaction": interactions,
     });
     if !search.includes.is_empty() {
         entry["searchInclude"] = json!(search.includes);

@@ -113,8 +113,8 @@ pub(super) async fn search(
     finish(&deps, &meta, &label, started, format, result)
 }
 
-/// `GET /{naam}/{gegevensdienst}/{type}/{id}`: the Binary read of gegevensdienst 51; other reads are
-/// not offered.
+/// `GET /{naam}/{gegevensdienst}/{type}/{id}`: the reads of gegevensdienst 51 (Binary,
+/// DocumentReference, DocumentManifest); other reads are not offered.
 pub(super) async fn read(
     State(deps): State<FhirDeps>,
     Path((naam, gegevensdienst, resource_type, id)): Path<(String, String, String, String)>,
@@ -154,7 +154,7 @@ pub(super) async fn read(
                 if !is_valid_id(id) {
                     return Err(FhirError::BadRequest(format!("'{resource_type}/{id}' is not a valid read: invalid resource id")));
                 }
-                if gegevensdienst != searches::DOCUMENTEN || resource_type != "Binary" {
+                if !searches::readable(gegevensdienst, resource_type) {
                     return Err(FhirError::NotSupported(format!(
                         "reading {resource_type} by id is not supported in gegevensdienst {gegevensdienst}; use a search"
                     )));
@@ -166,6 +166,7 @@ pub(super) async fn read(
                     today: dutch_time::dutch_date(now),
                     base_url: &practice_base(deps, naam, gegevensdienst),
                     correlation_id: &meta.lsp_correlation_id(),
+                    resource_type,
                     id,
                     fhir_requested,
                     format,

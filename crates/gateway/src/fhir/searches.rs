@@ -110,6 +110,17 @@ pub const SEARCHES: &[Search] = &[
     },
 ];
 
+/// Tells whether lspplus serves the read (`[type]/[id]`) of `resource_type` in `gegevensdienst`.
+/// Only the documents of gegevensdienst 51 are readable, because a PGO follows the references
+/// between them (DocumentManifest to DocumentReference to Binary).
+pub fn readable(gegevensdienst: &str, resource_type: &str) -> bool {
+    gegevensdienst == DOCUMENTEN
+        && matches!(
+            resource_type,
+            "Binary" | "DocumentReference" | "DocumentManifest"
+        )
+}
+
 /// Returns the search for `resource_type` in `gegevensdienst`, if lspplus serves it.
 pub fn find(gegevensdienst: &str, resource_type: &str) -> Option<&'static Search> {
     SEARCHES.iter().find(|search| {

@@ -10,7 +10,7 @@ mod medication;
 mod model;
 mod organizer;
 mod other_records;
-mod pdf;
+pub(crate) mod pdf;
 mod persons;
 mod records;
 mod results;
@@ -20,8 +20,9 @@ use hl7v3::{Ii, Interaction};
 use time::{Date, OffsetDateTime};
 
 pub use model::{
-    Alert, ClinicalData, Clinician, Consultation, Episode, GStandaard, GStandaardCode, Gender,
-    Intolerance, Letter, LetterStatus, Measurement, MedicationAgreement, Practice, ResultValue,
+    Alert, ClinicalData, Clinician, Consultation, DocumentSet, Episode, GStandaard, GStandaardCode,
+    Gender, Intolerance, Letter, LetterStatus, Measurement, MedicationAgreement, Practice,
+    ResultValue,
 };
 pub use persons::{DE_LINDE, HET_ANKER, demo_patients, practices};
 

@@ -78,8 +78,22 @@ pub struct ClinicalData {
     pub intolerances: Vec<Intolerance>,
     /// Alerts (G-Standaard contra-indications).
     pub alerts: Vec<Alert>,
-    /// PDF/A letters.
+    /// PDF/A letters that belong to no document set.
     pub letters: Vec<Letter>,
+    /// Document sets: letters sent together, each set one DocumentManifest.
+    pub document_sets: Vec<DocumentSet>,
+}
+
+impl ClinicalData {
+    /// Counts every letter, loose or in a document set.
+    pub fn letter_count(&self) -> usize {
+        self.letters.len()
+            + self
+                .document_sets
+                .iter()
+                .map(|s| s.letters.len())
+                .sum::<usize>()
+    }
 }
 
 /// An episode with its ICPC-1-NL diagnosis.
@@ -306,6 +320,25 @@ pub struct Letter {
     pub status: LetterStatus,
     /// The PDF bytes.
     pub pdf: Vec<u8>,
+}
+
+/// Letters sent together as one set (an XDS submission set), written as a nested `organizer`.
+#[derive(Debug, Clone)]
+pub struct DocumentSet {
+    /// The set's unique id as a URN (`urn:oid:...`), or a local id.
+    pub id: String,
+    /// Date the set was made.
+    pub date: Date,
+    /// Short description of the set.
+    pub title: String,
+    /// LOINC code of the set's type.
+    pub loinc: String,
+    /// LOINC display name.
+    pub loinc_display: String,
+    /// Whether this is the current version of the set.
+    pub status: LetterStatus,
+    /// The letters in the set.
+    pub letters: Vec<Letter>,
 }
 
 /// The status of a letter, written as the act's `statusCode`.

@@ -58,7 +58,7 @@ impl Record<'_> {
             Interaction::Intolerances => self.data.intolerances.len(),
             Interaction::Alerts => self.data.alerts.len(),
             Interaction::MedicationAgreements => self.data.medication.len(),
-            Interaction::Correspondence => self.data.letters.len(),
+            Interaction::Correspondence => self.data.letter_count(),
             _ => 0,
         };
         if count == 0 {

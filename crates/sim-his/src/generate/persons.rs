@@ -198,7 +198,7 @@ fn is_empty(data: &ClinicalData) -> bool {
         && data.medication.is_empty()
         && data.intolerances.is_empty()
         && data.alerts.is_empty()
-        && data.letters.is_empty()
+        && data.letter_count() == 0
 }
 
 /// Returns the same calendar day `years` years earlier (28 February for 29 February).

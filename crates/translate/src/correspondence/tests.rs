@@ -212,3 +212,72 @@ fn invalid_base64_is_not_passed_on() {
         1
     );
 }
+
+#[test]
+fn document_set_becomes_one_manifest_with_every_letter() {
+    let set = format!(
+        r#"<component typeCode="COMP"><organizer classCode="CLUSTER" moodCode="EVN">
+  <id root="1.2.276.0.7230010.3.1.2.42"/>
+  <code code="73575-3" codeSystem="2.16.840.1.113883.6.1" displayName="Radiology Consult note"/>
+  <text>Kopie van ontslagbrief</text>
+  <statusCode code="completed"/>
+  <effectiveTime value="20240301"/>
+  {}{}
+</organizer></component>"#,
+        letter("L1", "68688-1", "Ontslagbrief", "obsolete", &inline()),
+        letter("L2", "34781-5", "Verwijsbrief", "completed", &inline()),
+    );
+    let xml = answer(&format!(
+        "{}{set}",
+        letter("L3", "11488-4", "Consultverslag", "completed", &inline())
+    ));
+
+    let translation = translate(&xml, &Context::new(BASE)).unwrap();
+
+    let references = of_type(&translation.resources, "DocumentReference");
+    assert_eq!(references.len(), 3);
+    let manifests = of_type(&translation.resources, "DocumentManifest");
+    assert_eq!(
+        manifests.len(),
+        2,
+        "one for the loose letter, one for the set"
+    );
+    let set = manifests
+        .iter()
+        .find(|m| value(m, &["type", "coding", "code"]) == Some("73575-3"))
+        .unwrap();
+    assert_eq!(value(set, &["status"]), Some("current"));
+    assert_eq!(value(set, &["created"]), Some("2024-03-01T00:00:00+01:00"));
+    assert_eq!(
+        value(set, &["masterIdentifier", "value"]),
+        Some("urn:oid:1.2.276.0.7230010.3.1.2.42")
+    );
+    assert_eq!(value(set, &["description"]), Some("Kopie van ontslagbrief"));
+    let contents: Vec<&str> = set
+        .children_named("content")
+        .filter_map(|c| value(c, &["pReference", "reference"]))
+        .collect();
+    assert_eq!(contents.len(), 2);
+    let statuses: Vec<Option<&str>> = references
+        .iter()
+        .filter(|r| {
+            contents
+                .iter()
+                .any(|c| c.ends_with(value(r, &["id"]).unwrap_or("?")))
+        })
+        .map(|r| value(r, &["status"]))
+        .collect();
+    assert_eq!(statuses, [Some("superseded"), Some("current")]);
+}
+
+#[test]
+fn empty_document_set_adds_no_manifest() {
+    let xml = answer(
+        r#"<component typeCode="COMP"><organizer classCode="CLUSTER" moodCode="EVN">
+  <id root="1.2.3.4"/><statusCode code="completed"/></organizer></component>"#,
+    );
+
+    let translation = translate(&xml, &Context::new(BASE)).unwrap();
+
+    assert!(of_type(&translation.resources, "DocumentManifest").is_empty());
+}

@@ -180,10 +180,29 @@ fn documents_carry_fixture_pdfs() {
     }
     assert_eq!(baltus[1].date, TODAY - Duration::days(60));
     assert!(baltus.iter().all(|l| l.status == LetterStatus::Current));
-    let statuses: Vec<LetterStatus> = letters(SCHULTE).iter().map(|l| l.status).collect();
+    let schulte = patients
+        .iter()
+        .find(|p| p.person.bsn.as_str() == SCHULTE)
+        .map(|p| p.records[0].1.clone())
+        .unwrap();
+    let loose: Vec<LetterStatus> = schulte.letters.iter().map(|l| l.status).collect();
+    assert_eq!(loose, [LetterStatus::EnteredInError]);
+    let sets: Vec<(&str, usize, LetterStatus)> = schulte
+        .document_sets
+        .iter()
+        .map(|s| (s.loinc.as_str(), s.letters.len(), s.status))
+        .collect();
     assert_eq!(
-        statuses,
-        [LetterStatus::Superseded, LetterStatus::Superseded]
+        sets,
+        [
+            ("18842-5", 1, LetterStatus::Current),
+            ("73575-3", 2, LetterStatus::Current)
+        ]
+    );
+    assert!(
+        schulte.document_sets[0].letters[0]
+            .pdf
+            .starts_with(b"%PDF-")
     );
 
     let data = demo_with_persons(&dir, TODAY).unwrap();
@@ -212,9 +231,26 @@ fn documents_carry_fixture_pdfs() {
             )
         })
         .collect();
-    assert_eq!(statuses.len(), 2);
-    assert!(
-        statuses.iter().all(|(_, s)| s == "superseded"),
-        "{statuses:?}"
+    let mut statuses: Vec<&str> = statuses.iter().map(|(_, s)| s.as_str()).collect();
+    statuses.sort_unstable();
+    assert_eq!(
+        statuses,
+        ["current", "entered-in-error", "superseded", "superseded"]
     );
+    let manifests: Vec<Value> = translation
+        .resources
+        .iter()
+        .map(|r| serde_json::from_str::<Value>(&r.to_json()).unwrap())
+        .filter(|r| r["resourceType"] == "DocumentManifest")
+        .collect();
+    let set = manifests
+        .iter()
+        .find(|m| m["type"]["coding"][0]["code"] == "73575-3")
+        .unwrap();
+    assert_eq!(set["content"].as_array().map(Vec::len), Some(2));
+    assert_eq!(
+        set["masterIdentifier"]["value"],
+        "urn:oid:1.2.276.0.7230010.3.1.2.9857205428.8024.1526514975.440899"
+    );
+    assert_eq!(manifests.len(), 3, "two sets and one loose letter");
 }
