@@ -11,6 +11,39 @@ pub const SCRIPT_DIRS: [&str; 2] = [
     "PDFA-3-0/output-Cert/XIS-Server",
 ];
 
+/// The qualification patients of the XIS-Server scripts, with their gegevensdienst: the scripts
+/// name each patient in the variable `patient-token-<name>`.
+pub const PATIENTS: [(&str, &str); 3] = [
+    ("XXX_Cevat", "49"),
+    ("XXX_Baltus", "51"),
+    ("XXX_Schulte", "51"),
+];
+
+/// The scripts of each gegevensdienst, by name prefix.
+pub const SCRIPT_PREFIXES: [(&str, &str); 2] =
+    [("49", "medmij-gpdata-xis"), ("51", "medmij-pdfa-xis")];
+
+/// Scripts for features lspplus does not offer (name prefix, reason). They still run, but a
+/// DVZA that lacks the feature cannot pass them.
+pub const NOT_OFFERED: [(&str, &str); 2] = [
+    (
+        "medmij-pdfa-xis-3-1-receive-1-document",
+        "receiving documents from the patient is gegevensdienst 57, which lspplus does not offer",
+    ),
+    (
+        "medmij-pdfa-xis-3-2-receive-2-documents",
+        "receiving documents from the patient is gegevensdienst 57, which lspplus does not offer",
+    ),
+];
+
+/// Returns why lspplus does not offer what the script `name` tests, if it is such a script.
+pub fn not_offered(name: &str) -> Option<&'static str> {
+    NOT_OFFERED
+        .iter()
+        .find(|(prefix, _)| name.starts_with(prefix))
+        .map(|(_, reason)| *reason)
+}
+
 /// Returns the reference folder: `LSPPLUS_REFERENCE_DIR`, else `../shared/reference` next to the
 /// workspace this crate was built in.
 pub fn reference_dir() -> PathBuf {

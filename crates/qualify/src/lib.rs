@@ -13,7 +13,7 @@ pub mod vars;
 mod asserts;
 mod http;
 
-pub use catalog::{Catalog, ScriptFile, reference_dir};
+pub use catalog::{Catalog, ScriptFile, not_offered, reference_dir};
 pub use report::{AssertOutcome, ScriptResult, Status};
 pub use runner::{Runner, RunnerConfig, Tokens};
 pub use script::TestScript;

@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use common::{Clock, SystemClock};
-use gateway::demo_setup;
-use gateway::his_directory::HisDirectory;
+
+use super::stack::{Stack, StackOptions};
 
 /// Options of `lspplus demo`.
 #[derive(Debug, clap::Args)]
@@ -25,9 +25,6 @@ pub struct Args {
     #[arg(long, value_name = "N", default_value_t = sim::DEFAULT_PORT_BASE)]
     port_base: u16,
 }
-
-/// Key that encrypts BSNs in the demo database; the demo data is fictitious.
-const DEMO_STORE_KEY: &str = "6c7370706c75732064656d6f206b6579206e6f7420666f722070726f64756374";
 
 /// Runs `lspplus demo`.
 pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -47,47 +44,26 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
 
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let sims = sim::Demo::start(sim::DemoOptions {
+    let stack = Stack::start(StackOptions {
         data_dir: data_dir.clone(),
         port_base: args.port_base,
         his_data: args.his_data.clone(),
-        clock: clock.clone(),
+        clock,
     })
-    .await
-    .context("starting the simulators")?;
+    .await?;
+    let (sims, config) = (&stack.sims, &stack.config);
 
-    let store_url = format!("sqlite://{}", data_dir.join("lspplus.sqlite").display());
-    let config = demo_setup::config_for_sims(&sims, store_url, DEMO_STORE_KEY.to_owned());
-    let store = demo_setup::open_store(&config)
-        .await
-        .context("opening the demo database")?;
-    let lsp = Arc::new(
-        gateway::aorta_directory::AortaDirectory::from_config(&config, clock.clone())
-            .context("setting up the AORTA client")?,
-    );
-    // The availability check queries the GP system over the LSP, as in production. The Nictiz example
-    // files of --his-data often lack a birth date, so with them the simulator's data set is read directly.
-    let directory: Arc<dyn gateway::availability::PatientDirectory> = if args.his_data.is_some() {
-        Arc::new(HisDirectory(sims.his.clone()))
-    } else {
-        lsp.clone()
-    };
-    let running = gateway::start_with_directory(config.clone(), clock, store, directory, lsp)
-        .await
-        .context("starting the gateway")?;
-
-    let endpoints = endpoints_json(&sims, &config);
+    let endpoints = endpoints_json(sims, config);
     if let Some(path) = &args.endpoints_file {
         let text = serde_json::to_string_pretty(&endpoints)?;
         std::fs::write(path, text)
             .with_context(|| format!("writing the endpoints file {}", path.display()))?;
     }
-    print_summary(&sims, &config, &data_dir);
+    print_summary(sims, config, &data_dir);
 
     wait_for_stop_signal().await?;
     println!("\nStopping...");
-    running.shutdown().await;
-    sims.stop().await;
+    stack.stop().await;
     if let Some(path) = &args.endpoints_file {
         // The file names URLs and a CA path that no longer exist once the demo stops.
         let _ = std::fs::remove_file(path);

@@ -4,4 +4,6 @@ pub mod aorta;
 pub mod demo;
 pub mod pgo;
 pub mod qualify;
+mod qualify_demo;
+pub mod stack;
 pub mod translate;

@@ -1,5 +1,6 @@
 //! The `lspplus qualify` subcommand: runs the Nictiz qualification TestScripts (XIS-Server
 //! scripts of GP data 2.0 and PDF/A 3.0) against a DVZA and prints one line per script.
+//! With `--demo` the DVZA is the demo stack, started in-process (see `qualify_demo`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -20,8 +21,12 @@ pub enum Format {
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// FHIR base URL of the DVZA, e.g. https://lspplus.localhost:8441/fhir/huisartsenpraktijk-delinde/49.
-    #[arg(long)]
-    pub base: String,
+    #[arg(long, required_unless_present = "demo")]
+    pub base: Option<String>,
+    /// Start the demo in-process on free ports, obtain tokens for the qualification patients through
+    /// the MedMij flow and run each script against the gegevensdienst of its patient.
+    #[arg(long, conflicts_with_all = ["base", "tokens", "ca", "client_cert", "client_key"])]
+    pub demo: bool,
     /// Access token sent as `Authorization: Bearer`: `TOKEN` for every script, or
     /// `XXX_Cevat=TOKEN` for the scripts of one qualification patient. Repeatable. Without it the
     /// scripts' Nictiz mock tokens are sent.
@@ -69,6 +74,104 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
     });
     let selected = catalog.select(&args.scripts, format)?;
 
+    let tally = match &args.base {
+        Some(base) if !args.demo => {
+            let runner = qualify::Runner::new(
+                qualify::RunnerConfig {
+                    base_url: base.clone(),
+                    tokens: qualify::Tokens::from_args(&args.tokens),
+                    today: today(),
+                },
+                client(&args, base)?,
+            );
+            run_scripts(&runner, &selected, args.verbose).await
+        }
+        _ => super::qualify_demo::run(&selected, args.verbose).await?,
+    };
+
+    println!("{tally}");
+    Ok(if tally.failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+/// The counts of one run. Scripts for a feature lspplus does not offer are counted apart, and
+/// only when they fail.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Tally {
+    pub passed: usize,
+    pub failed: usize,
+    pub not_offered: usize,
+}
+
+impl Tally {
+    /// Adds the counts of another run.
+    pub fn add(&mut self, other: Tally) {
+        self.passed += other.passed;
+        self.failed += other.failed;
+        self.not_offered += other.not_offered;
+    }
+}
+
+impl std::fmt::Display for Tally {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} passed, {} failed", self.passed, self.failed)?;
+        if self.not_offered > 0 {
+            write!(f, " ({} more not offered)", self.not_offered)?;
+        }
+        Ok(())
+    }
+}
+
+/// Runs `scripts` one by one and prints a line for each.
+pub async fn run_scripts(
+    runner: &qualify::Runner,
+    scripts: &[qualify::ScriptFile],
+    verbose: bool,
+) -> Tally {
+    let mut tally = Tally::default();
+    for file in scripts {
+        let result = runner.run_file(file).await;
+        let not_offered = qualify::not_offered(&file.name).filter(|_| !result.passed());
+        match not_offered {
+            Some(reason) => println!("{result} [not offered: {reason}]"),
+            None => println!("{result}"),
+        }
+        if verbose {
+            for outcome in result
+                .asserts
+                .iter()
+                .filter(|a| a.status != qualify::Status::Pass)
+            {
+                println!(
+                    "    {:?} {}: {}: {}",
+                    outcome.status, outcome.test, outcome.description, outcome.message
+                );
+            }
+        }
+        if result.passed() {
+            tally.passed += 1;
+        } else if not_offered.is_some() {
+            tally.not_offered += 1;
+        } else {
+            tally.failed += 1;
+        }
+    }
+    tally
+}
+
+/// Returns today's date as the scripts' `${CURRENTDATE}`: the Dutch qualification runs on CET.
+pub fn today() -> time::Date {
+    common::SystemClock
+        .now()
+        .to_offset(time::macros::offset!(+1))
+        .date()
+}
+
+/// Builds the HTTP client for `--base`, with the CA and client certificate of the arguments.
+fn client(args: &Args, base: &str) -> anyhow::Result<reqwest::Client> {
     let roots_pem = match &args.ca {
         Some(path) => std::fs::read_to_string(path)
             .with_context(|| format!("cannot read the CA certificate {}", path.display()))?,
@@ -84,57 +187,15 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
         }),
         _ => None,
     };
-    let client = if roots_pem.is_empty() {
+    if roots_pem.is_empty() {
         anyhow::ensure!(
-            !args.base.starts_with("https:"),
+            !base.starts_with("https:"),
             "--ca is required for an https base URL"
         );
         anyhow::ensure!(identity.is_none(), "--client-cert needs --ca");
-        plain_http_client()?
-    } else {
-        tls::http_client(&roots_pem, identity.as_ref()).context("cannot build the HTTPS client")?
-    };
-
-    // Dates in the scripts are calendar dates; the Dutch qualification runs on CET.
-    let today = common::SystemClock
-        .now()
-        .to_offset(time::macros::offset!(+1))
-        .date();
-    let config = qualify::RunnerConfig {
-        base_url: args.base.clone(),
-        tokens: qualify::Tokens::from_args(&args.tokens),
-        today,
-    };
-    let runner = qualify::Runner::new(config, client);
-
-    let (mut passed, mut failed) = (0, 0);
-    for file in &selected {
-        let result = runner.run_file(file).await;
-        println!("{result}");
-        if args.verbose {
-            for outcome in result
-                .asserts
-                .iter()
-                .filter(|a| a.status != qualify::Status::Pass)
-            {
-                println!(
-                    "    {:?} {}: {}: {}",
-                    outcome.status, outcome.test, outcome.description, outcome.message
-                );
-            }
-        }
-        if result.passed() {
-            passed += 1;
-        } else {
-            failed += 1;
-        }
+        return plain_http_client();
     }
-    println!("{passed} passed, {failed} failed");
-    Ok(if failed == 0 {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
+    tls::http_client(&roots_pem, identity.as_ref()).context("cannot build the HTTPS client")
 }
 
 /// A client for plain-http base URLs: it trusts no certificate authority, so https fails.

@@ -12,18 +12,6 @@ const CEVAT: &str = "999911132";
 const BALTUS: &str = "999910796";
 const SCHULTE: &str = "999910784";
 
-/// PDF/A scripts for a feature lspplus does not offer, with the reason. Every other script must pass.
-const PDFA_NOT_OFFERED: [(&str, &str); 2] = [
-    (
-        "medmij-pdfa-xis-3-1-receive-1-document",
-        "receiving documents from the patient is gegevensdienst 57, which lspplus does not offer",
-    ),
-    (
-        "medmij-pdfa-xis-3-2-receive-2-documents",
-        "receiving documents from the patient is gegevensdienst 57, which lspplus does not offer",
-    ),
-];
-
 /// Runs the whole flow for `bsn` with consent for `gegevensdienst` and returns the access token.
 async fn token(harness: &Harness, bsn: &str, gegevensdienst: &str) -> String {
     harness
@@ -120,11 +108,8 @@ async fn pdfa_scripts_pass_except_not_offered() {
 
     assert_eq!(results.len(), 24, "expected 12 scripts in JSON and XML");
     for (name, passed, line) in &results {
-        let listed = PDFA_NOT_OFFERED
-            .iter()
-            .find(|(prefix, _)| name.starts_with(prefix));
-        match listed {
-            Some((_, reason)) => eprintln!("not offered ({reason}): {line}"),
+        match qualify::not_offered(name) {
+            Some(reason) => eprintln!("not offered ({reason}): {line}"),
             None => assert!(passed, "{name} failed: {line}"),
         }
     }
