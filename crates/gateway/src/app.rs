@@ -195,19 +195,19 @@ pub async fn start_with_directory(
         tokio::spawn(tls::serve(
             front,
             front_tls,
-            crate::front::router(app.clone()),
+            crate::egress::observed(crate::front::router(app.clone()), "front"),
             until_stopped(),
         )),
         tokio::spawn(tls::serve(
             back,
             back_tls,
-            crate::back_router(app.clone()),
+            crate::egress::observed(crate::back_router(app.clone()), "back"),
             until_stopped(),
         )),
         tokio::spawn(tls::serve(
             admin,
             admin_tls,
-            crate::admin_router(app.clone()),
+            crate::egress::observed(crate::admin_router(app.clone()), "admin"),
             until_stopped(),
         )),
         tokio::spawn(refresher.run(until_stopped(), refresh_now.clone())),

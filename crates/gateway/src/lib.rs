@@ -14,6 +14,7 @@ pub mod back;
 pub mod config;
 pub mod demo_setup;
 pub mod digid;
+pub mod egress;
 pub mod fhir;
 pub mod front;
 pub mod grants;

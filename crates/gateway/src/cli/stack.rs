@@ -12,13 +12,13 @@ use gateway::his_directory::HisDirectory;
 /// Key that encrypts BSNs in the demo database; the demo data is fictitious.
 const DEMO_STORE_KEY: &str = "6c7370706c75732064656d6f206b6579206e6f7420666f722070726f64756374";
 
-/// Where and how to start the stack.
+/// The settings of a stack start.
 pub struct StackOptions {
     /// Directory for the demo PKI and database.
     pub data_dir: PathBuf,
     /// First of the consecutive ports the demo uses; 0 picks free ephemeral ports.
     pub port_base: u16,
-    /// Directory of real HIS answer files to serve instead of the synthetic demo patients.
+    /// Directory of real HIS response files to serve instead of the synthetic demo patients.
     pub his_data: Option<PathBuf>,
     /// The clock of every simulator and the gateway.
     pub clock: Arc<dyn Clock>,

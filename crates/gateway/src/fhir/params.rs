@@ -128,6 +128,26 @@ pub fn parse(query: &str, search: &Search) -> Result<SearchParams, ParamError> {
     Ok(params)
 }
 
+/// Returns the parts of `query` that `search` applies (its parameters, `_include` and `_format`),
+/// as sent, for the Bundle's self link. Other parameters are dropped, so that a value the search
+/// ignored, such as a BSN in `identifier`, is not echoed back.
+pub fn applied_query(query: &str, search: &Search) -> String {
+    let applied = |piece: &&str| {
+        let Ok(pairs) = decode(piece) else {
+            return false;
+        };
+        pairs.first().is_some_and(|(key, _)| {
+            let name = key.split(':').next().unwrap_or(key);
+            name == "_include" || name == "_format" || search.params.contains(&name)
+        })
+    };
+    query
+        .split('&')
+        .filter(applied)
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
 /// Decodes a query string into name/value pairs.
 pub fn decode(query: &str) -> Result<Vec<(String, String)>, ParamError> {
     serde_urlencoded::from_str::<Vec<(String, String)>>(query).map_err(|_| ParamError::Malformed)
@@ -192,6 +212,22 @@ mod tests {
                 },
             ]
         );
+    }
+
+    #[test]
+    fn applied_query_drops_ignored_parameters() {
+        let search = find("49", "MedicationRequest").unwrap();
+
+        let applied = applied_query(
+            "periodofuse=ge2026-12-04&identifier=http://fhir.nl/fhir/NamingSystem/bsn%7C999991127&_include=MedicationRequest:medication&_format=json",
+            search,
+        );
+
+        assert_eq!(
+            applied,
+            "periodofuse=ge2026-12-04&_include=MedicationRequest:medication&_format=json"
+        );
+        assert_eq!(applied_query("", search), "");
     }
 
     #[test]

@@ -56,10 +56,11 @@ pub(super) async fn run(
     };
     let disclosed = fetch(deps, request).await?;
 
-    let self_link = if query.is_empty() {
+    let applied = params::applied_query(query, search);
+    let self_link = if applied.is_empty() {
         format!("{base_url}/{resource_type}")
     } else {
-        format!("{base_url}/{resource_type}?{query}")
+        format!("{base_url}/{resource_type}?{applied}")
     };
     let spec = BundleSpec {
         resource_type,

@@ -457,11 +457,13 @@ async fn token_reads_only_own_patient() {
             match status {
                 400 | 403 => assert!(!body.contains("Anna") && !body.contains("entry")),
                 200 => {
-                    // The self link echoes the query; the entries must be A's own, unchanged.
+                    // The search ignores the parameter: the entries are A's own, unchanged, and
+                    // the self link leaves the parameter out.
                     assert_eq!(base, &delinde, "{query}: {body}");
                     let found = entries(&body);
                     assert_eq!(found, own_a, "{query} changed the data");
                     assert!(!Value::Array(found).to_string().contains(ANKER_ONLY));
+                    assert!(!body.contains(ANKER_ONLY), "{query} echoed: {body}");
                 }
                 other => panic!("{query} on {base}: HTTP {other}: {body}"),
             }

@@ -110,6 +110,8 @@ impl Harness {
             }
         };
 
+        crate::egress::watch(sims.persons.iter().map(|p| p.bsn.as_str()));
+        crate::egress::assert_clean();
         let pgo = sims.pgo_client().unwrap();
         Ok(Harness {
             _dir: dir,
@@ -160,8 +162,10 @@ impl Harness {
         url.to_string()
     }
 
+    /// Stops the gateway and simulators; fails when any response so far contained a BSN.
     pub async fn stop(self) {
         self.gateway.shutdown().await;
         self.sims.stop().await;
+        crate::egress::assert_clean();
     }
 }

@@ -5,6 +5,7 @@
 mod attacks;
 mod auth_extra;
 mod browser;
+mod egress;
 mod faults;
 mod fhir;
 mod flow;
