@@ -39,8 +39,13 @@ pub enum ReadError {
     #[error("no HL7v3 interaction found below the root element <{0}>")]
     NoInteraction(String),
     /// An interaction element lacks its `interactionId` or `id`.
-    #[error("interaction <{0}> has no {1}")]
-    MissingElement(String, &'static str),
+    #[error("element {path} has no {missing}")]
+    MissingElement {
+        /// The element path from the root, e.g. `/Envelope/Body/REPC_IN990111NL`.
+        path: String,
+        /// The missing child element or attribute, e.g. `interactionId/@extension`.
+        missing: &'static str,
+    },
 }
 
 /// Parses message text after checking its size and rejecting DTDs and entity declarations.
@@ -216,14 +221,28 @@ fn collect_interactions<'a, 'i>(node: Node<'a, 'i>, depth: usize, found: &mut Ve
     }
 }
 
+/// Returns the path of local element names from the root to `node`, e.g. `/Envelope/Body/X`.
+fn element_path(node: Node<'_, '_>) -> String {
+    let mut names: Vec<&str> = node
+        .ancestors()
+        .filter(Node::is_element)
+        .map(|n| n.tag_name().name())
+        .collect();
+    names.reverse();
+    format!("/{}", names.join("/"))
+}
+
 fn read_message<'a, 'i>(node: Node<'a, 'i>) -> Result<Message<'a, 'i>, ReadError> {
-    let name = node.tag_name().name().to_owned();
+    let missing = |missing| ReadError::MissingElement {
+        path: element_path(node),
+        missing,
+    };
     let interaction_id = path_attr(node, &["interactionId"], "extension")
-        .ok_or_else(|| ReadError::MissingElement(name.clone(), "interactionId/@extension"))?
+        .ok_or_else(|| missing("interactionId/@extension"))?
         .to_owned();
     let id = child(node, "id")
         .map(Ii::from_node)
-        .ok_or(ReadError::MissingElement(name, "id"))?;
+        .ok_or_else(|| missing("id"))?;
     let control_act = child(node, "ControlActProcess");
     let detected_issue_details = control_act.map(read_detected_issues).unwrap_or_default();
     Ok(Message {

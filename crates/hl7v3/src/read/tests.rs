@@ -122,3 +122,51 @@ fn missing_interaction_is_an_error() {
     assert!(matches!(messages(&doc), Err(ReadError::NoInteraction(name)) if name == "Envelope"));
     assert!(matches!(parse("<a><b></a>"), Err(ReadError::Xml(_))));
 }
+
+#[test]
+fn missing_id_names_the_element_path() {
+    let xml = r#"<Envelope><Body><REPC_IN990111NL xmlns="urn:hl7-org:v3">
+        <interactionId root="2.16.840.1.113883.1.6" extension="REPC_IN990111NL"/>
+    </REPC_IN990111NL></Body></Envelope>"#;
+    let doc = parse(xml).unwrap();
+
+    let error = messages(&doc).unwrap_err();
+
+    assert!(
+        matches!(&error, ReadError::MissingElement { path, missing: "id" } if path == "/Envelope/Body/REPC_IN990111NL"),
+        "{error}"
+    );
+    assert_eq!(
+        error.to_string(),
+        "element /Envelope/Body/REPC_IN990111NL has no id"
+    );
+}
+
+#[test]
+fn truncated_answer_is_a_syntax_error_with_position() {
+    let full = answer("REPC_IN990121NL", "AA", "OK", "");
+    let truncated = &full[..full.len() / 2];
+
+    let error = parse(truncated).unwrap_err();
+
+    assert!(matches!(error, ReadError::Xml(_)), "{error}");
+    assert!(error.to_string().contains(':'), "no position in {error}");
+}
+
+#[test]
+fn deep_nesting_is_an_error_not_a_crash() {
+    // 3 million nested elements: more than MAX_NODES, far below MAX_MESSAGE_BYTES.
+    let depth = 3_000_000;
+    let xml = format!("{}{}", "<a>".repeat(depth), "</a>".repeat(depth));
+
+    assert!(matches!(parse(&xml), Err(ReadError::Xml(_))));
+}
+
+#[test]
+fn deep_nesting_below_the_node_limit_has_no_interaction() {
+    let depth = 500_000;
+    let xml = format!("{}{}", "<a>".repeat(depth), "</a>".repeat(depth));
+    let doc = parse(&xml).unwrap();
+
+    assert!(matches!(messages(&doc), Err(ReadError::NoInteraction(_))));
+}
