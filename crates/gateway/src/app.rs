@@ -150,7 +150,9 @@ pub async fn start_with_directory(
 
     let digid = Digid::from_config(&config)?;
     let app = Arc::new(App {
-        grants: Grants::new(store),
+        grants: Grants::new(store).with_deadline(std::time::Duration::from_millis(
+            config.token.store_deadline_ms,
+        )),
         lists: SharedLists::default(),
         sessions: Sessions::new(time::Duration::seconds(config.lifetimes.session_secs)),
         digid,

@@ -208,6 +208,10 @@ pub struct TokenSettings {
     pub refresh_code_alias: bool,
     /// Issue an unredeemable refresh token with one-off consent, because MGO requires the field.
     pub one_off_refresh_token: bool,
+    /// Time in milliseconds the store may take to redeem a code or a refresh token. When it passes,
+    /// the transaction is rolled back and the request gets 503 with `Retry-After: 1`, so that the
+    /// PGO's retry can still redeem the code. MGO gives up after 5 s without data.
+    pub store_deadline_ms: u64,
 }
 
 impl Default for TokenSettings {
@@ -215,6 +219,7 @@ impl Default for TokenSettings {
         Self {
             refresh_code_alias: true,
             one_off_refresh_token: true,
+            store_deadline_ms: 3000,
         }
     }
 }

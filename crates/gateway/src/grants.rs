@@ -93,6 +93,8 @@ pub struct GrantError(#[from] store::StoreError);
 #[derive(Clone)]
 pub struct Grants {
     store: Arc<dyn Store>,
+    /// How long a token redemption may wait for the store.
+    deadline: std::time::Duration,
 }
 
 impl std::fmt::Debug for Grants {
@@ -110,14 +112,37 @@ fn ids(values: &[String]) -> BTreeSet<GegevensdienstId> {
         .collect()
 }
 
+/// Logs a passed store deadline and returns the failure that becomes 503 with `Retry-After`.
+fn deadline_passed(deadline: std::time::Duration, request: &RequestIds) -> OAuthFailure {
+    tracing::warn!(
+        deadline_ms = deadline.as_millis(),
+        correlation_id = %request.correlation_id,
+        medmij_request_id = %request.medmij_request_id,
+        "the store passed the token deadline; the redemption was rolled back"
+    );
+    OAuthFailure::new(
+        OAuthError::TemporarilyUnavailable,
+        ErrorDescription::InternalError,
+    )
+}
+
 fn non_empty(value: &str) -> Option<String> {
     (!value.is_empty()).then(|| value.to_owned())
 }
 
 impl Grants {
-    /// Wraps a store.
+    /// Wraps a store, with a token redemption deadline of 3 seconds.
     pub fn new(store: Arc<dyn Store>) -> Grants {
-        Grants { store }
+        Grants {
+            store,
+            deadline: std::time::Duration::from_secs(3),
+        }
+    }
+
+    /// Sets how long a code or refresh token redemption may wait for the store.
+    #[must_use]
+    pub fn with_deadline(self, deadline: std::time::Duration) -> Grants {
+        Grants { deadline, ..self }
     }
 
     /// The store, for the FHIR and admin modules.
@@ -213,10 +238,14 @@ impl Grants {
                 placeholder: false,
             }),
         };
-        let redemption = self
+        let redeem = self
             .store
-            .redeem_code(&code_hash, client_id, redirect_uri, &tokens, now)
+            .redeem_code(&code_hash, client_id, redirect_uri, &tokens, now);
+        // Dropping the store call at the deadline rolls its transaction back, so the code stays
+        // unused. NOTE: a deadline that passes during the COMMIT itself may still leave it redeemed.
+        let redemption = tokio::time::timeout(self.deadline, redeem)
             .await
+            .map_err(|_| deadline_passed(self.deadline, request))?
             .map_err(|error| {
                 tracing::error!(%error, "redeeming a code failed in the store");
                 OAuthFailure::new(
@@ -338,15 +367,16 @@ impl Grants {
         };
         check_refresh(&grant, client_id, now, &app.lifetimes)?;
         let access = Secret::generate();
-        let stored = self
-            .store
-            .refresh(
-                &refresh_hash,
-                &access.hash(),
-                access_token_expires_at(now, &app.lifetimes),
-                now,
-            )
+        let access_hash = access.hash();
+        let refresh = self.store.refresh(
+            &refresh_hash,
+            &access_hash,
+            access_token_expires_at(now, &app.lifetimes),
+            now,
+        );
+        let stored = tokio::time::timeout(self.deadline, refresh)
             .await
+            .map_err(|_| deadline_passed(self.deadline, request))?
             .map_err(unavailable)?;
         if !stored {
             return Err(invalid_grant(ErrorDescription::InvalidRefreshToken));

@@ -144,6 +144,10 @@ pub(super) fn json_response(status: StatusCode, body: String, ids: &RequestIds) 
     );
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     headers.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+    // The person waits in the browser while the PGO retries, so the retry comes soon.
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        headers.insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    }
     if let Ok(value) = HeaderValue::from_str(&ids.medmij_request_id)
         && !ids.medmij_request_id.is_empty()
     {

@@ -361,3 +361,47 @@ async fn person_unknown_at_practice_is_refused() {
     assert_eq!(description.as_deref(), Some("No such resources."));
     harness.stop().await;
 }
+
+#[tokio::test]
+async fn slow_store_answers_503_and_keeps_the_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("gateway.sqlite").display());
+    let store_url = url.clone();
+    let harness = Harness::start_with_config(move |config| {
+        config.store_url = store_url.clone();
+        config.token.store_deadline_ms = 300;
+    })
+    .await;
+    let (code, _) = code_for(&harness, ADULT, ConsentChoice::Allow).await;
+    let redirect_uri = harness.redirect_uri();
+    let form = code_form(&code, PGO, &redirect_uri);
+    // Another connection holds the write lock, so the redemption waits until the deadline.
+    let mut lock = <sqlx::SqliteConnection as sqlx::Connection>::connect(&url)
+        .await
+        .unwrap();
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut lock)
+        .await
+        .unwrap();
+
+    let response = harness
+        .back_client(Some(PGO))
+        .post(&harness.endpoints().token)
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(response.status().as_u16(), 503);
+    assert_eq!(response.headers()["retry-after"], "1");
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["error"], "temporarily_unavailable");
+
+    sqlx::query("ROLLBACK").execute(&mut lock).await.unwrap();
+    let (status, retried) = token_request(&harness, Some(PGO), &form).await;
+    assert_eq!(
+        status, 200,
+        "the retry must redeem the unused code: {retried}"
+    );
+    harness.stop().await;
+}

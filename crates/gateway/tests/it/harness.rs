@@ -39,22 +39,27 @@ impl Harness {
     /// The gateway binds ports that the simulators chose by binding and closing them, so a test
     /// running at the same time can take one in between. A failed start is therefore tried again.
     pub async fn start_with(his_data: Option<std::path::PathBuf>) -> Harness {
-        Harness::start_with_settings(his_data, None).await
+        Harness::start_with_settings(his_data, &|_| {}).await
     }
 
     /// Starts the demo with a shorter AORTA deadline, for tests that wait for it to pass.
     pub async fn start_with_aorta_timeout(seconds: u64) -> Harness {
-        Harness::start_with_settings(None, Some(seconds)).await
+        Harness::start_with_config(move |config| config.aorta.timeout_secs = seconds).await
+    }
+
+    /// Starts the demo with the gateway configuration changed by `edit`.
+    pub async fn start_with_config(edit: impl Fn(&mut gateway::Config)) -> Harness {
+        Harness::start_with_settings(None, &edit).await
     }
 
     async fn start_with_settings(
         his_data: Option<std::path::PathBuf>,
-        aorta_timeout_secs: Option<u64>,
+        edit: &dyn Fn(&mut gateway::Config),
     ) -> Harness {
         const ATTEMPTS: u32 = 3;
         let mut attempt = 1;
         loop {
-            match Harness::try_start(his_data.clone(), aorta_timeout_secs).await {
+            match Harness::try_start(his_data.clone(), edit).await {
                 Ok(harness) => return harness,
                 Err(error) if attempt < ATTEMPTS => {
                     eprintln!("harness start attempt {attempt} failed, retrying: {error}");
@@ -67,7 +72,7 @@ impl Harness {
 
     async fn try_start(
         his_data: Option<std::path::PathBuf>,
-        aorta_timeout_secs: Option<u64>,
+        edit: &dyn Fn(&mut gateway::Config),
     ) -> Result<Harness, String> {
         let from_files = his_data.is_some();
         let dir = tempfile::tempdir().unwrap();
@@ -85,9 +90,7 @@ impl Harness {
 
         let mut config =
             demo_setup::config_for_sims(&sims, "sqlite::memory:".to_owned(), STORE_KEY.to_owned());
-        if let Some(seconds) = aorta_timeout_secs {
-            config.aorta.timeout_secs = seconds;
-        }
+        edit(&mut config);
         let store = demo_setup::open_store(&config).await.unwrap();
         let lsp = Arc::new(
             gateway::aorta_directory::AortaDirectory::from_config(&config, shared_clock.clone())
