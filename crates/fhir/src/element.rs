@@ -2,6 +2,9 @@
 
 use std::borrow::Cow;
 
+use compact_str::CompactString;
+use thin_vec::ThinVec;
+
 /// The JSON type of a primitive value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -21,46 +24,67 @@ pub enum Kind {
 ///
 /// A resource is an element named after its type (`Patient`), and a nested resource (a Bundle entry's
 /// `resource` or a `contained` resource) is the single child of its wrapping element.
+///
+/// The layout is kept small because a translation holds thousands of elements: strings of up
+/// to 24 bytes are stored inline, names known at compile time are not copied, the rare `id` and `url`
+/// attributes share one optional box, and an empty children list does not allocate.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Element {
-    /// The element name, or the resource type for resources. Names known at compile time are
-    /// borrowed, which saves an allocation per element.
-    pub name: Cow<'static, str>,
+    /// The element name, or the resource type for resources.
+    pub name: CompactString,
     /// The primitive value as text, if this is a primitive that has one.
-    pub value: Option<String>,
+    pub value: Option<CompactString>,
+    /// The child elements in order.
+    pub children: ThinVec<Element>,
+    /// The `id` and `url` attributes, boxed because few elements have them.
+    attributes: Option<Box<Attributes>>,
     /// The JSON type of `value`.
     pub kind: Kind,
     /// True for primitives, including primitives that only carry extensions.
     pub primitive: bool,
+}
+
+/// The XML attributes of an element other than `value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+struct Attributes {
     /// The element id attribute (not a resource id, which is a child element).
-    pub id: Option<String>,
+    id: Option<CompactString>,
     /// The `url` attribute of extensions.
-    pub url: Option<String>,
-    /// The child elements in order.
-    pub children: Vec<Element>,
+    url: Option<CompactString>,
+}
+
+/// Converts an element name without copying names known at compile time.
+fn element_name(name: impl Into<Cow<'static, str>>) -> CompactString {
+    match name.into() {
+        Cow::Borrowed(name) => CompactString::const_new(name),
+        Cow::Owned(name) => CompactString::from(name),
+    }
 }
 
 impl Element {
     /// Creates an empty complex element.
     pub fn new(name: impl Into<Cow<'static, str>>) -> Self {
         Self {
-            name: name.into(),
+            name: element_name(name),
             value: None,
+            children: ThinVec::new(),
+            attributes: None,
             kind: Kind::String,
             primitive: false,
-            id: None,
-            url: None,
-            children: Vec::new(),
         }
     }
 
     /// Creates a string-like primitive (string, code, uri, date, ...).
-    pub fn primitive(name: impl Into<Cow<'static, str>>, value: impl Into<String>) -> Self {
+    pub fn primitive(name: impl Into<Cow<'static, str>>, value: impl Into<CompactString>) -> Self {
         Self::typed(name, value, Kind::String)
     }
 
     /// Creates a primitive with an explicit JSON type.
-    pub fn typed(name: impl Into<Cow<'static, str>>, value: impl Into<String>, kind: Kind) -> Self {
+    pub fn typed(
+        name: impl Into<Cow<'static, str>>,
+        value: impl Into<CompactString>,
+        kind: Kind,
+    ) -> Self {
         Self {
             value: Some(value.into()),
             kind,
@@ -80,7 +104,7 @@ impl Element {
     }
 
     /// Creates a decimal primitive, keeping the text (and so its precision) as given.
-    pub fn decimal(name: impl Into<Cow<'static, str>>, value: impl Into<String>) -> Self {
+    pub fn decimal(name: impl Into<Cow<'static, str>>, value: impl Into<CompactString>) -> Self {
         Self::typed(name, value, Kind::Decimal)
     }
 
@@ -93,16 +117,45 @@ impl Element {
     }
 
     /// Creates a narrative `div` from XHTML text, which must declare the XHTML namespace itself.
-    pub fn xhtml(xhtml: impl Into<String>) -> Self {
+    pub fn xhtml(xhtml: impl Into<CompactString>) -> Self {
         Self::typed("div", xhtml, Kind::Xhtml)
     }
 
     /// Creates an extension with its url and value element (e.g. `valueString`).
-    pub fn extension(url: impl Into<String>, value: Element) -> Self {
+    pub fn extension(url: impl Into<Cow<'static, str>>, value: Element) -> Self {
         let mut extension = Self::new("extension");
-        extension.url = Some(url.into());
+        extension.set_url(Some(element_name(url)));
         extension.children.push(value);
         extension
+    }
+
+    /// Returns the element id attribute (not a resource id, which is a child element).
+    pub fn element_id(&self) -> Option<&str> {
+        self.attributes.as_ref()?.id.as_deref()
+    }
+
+    /// Returns the `url` attribute of an extension.
+    pub fn url(&self) -> Option<&str> {
+        self.attributes.as_ref()?.url.as_deref()
+    }
+
+    /// Sets or clears the element id attribute.
+    pub fn set_element_id(&mut self, id: Option<CompactString>) {
+        self.set_attributes(|attributes| attributes.id = id);
+    }
+
+    /// Sets or clears the `url` attribute.
+    pub fn set_url(&mut self, url: Option<CompactString>) {
+        self.set_attributes(|attributes| attributes.url = url);
+    }
+
+    /// Changes the attributes, allocating their box only when one is set and freeing it when none is.
+    fn set_attributes(&mut self, change: impl FnOnce(&mut Attributes)) {
+        let mut attributes = self.attributes.take().unwrap_or_default();
+        change(&mut attributes);
+        if attributes.id.is_some() || attributes.url.is_some() {
+            self.attributes = Some(attributes);
+        }
     }
 
     /// Appends a child and returns the element (builder style).
@@ -160,7 +213,7 @@ impl Element {
 
     /// Tells whether the element has no value, no attributes and no children.
     pub fn is_empty(&self) -> bool {
-        self.value.is_none() && self.id.is_none() && self.url.is_none() && self.children.is_empty()
+        self.value.is_none() && self.attributes.is_none() && self.children.is_empty()
     }
 }
 
@@ -212,5 +265,41 @@ impl Resource {
     /// Parses a resource from FHIR XML.
     pub fn from_xml(text: &str) -> Result<Self, crate::FhirError> {
         crate::xml::from_xml(text).map(Self::from_element)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn element_size_stays_compact() {
+        // 24 (name) + 24 (value) + 8 (children) + 8 (attributes) + 2 (kind, primitive), padded.
+        assert_eq!(std::mem::size_of::<Element>(), 72);
+    }
+
+    #[test]
+    fn attributes_are_set_and_cleared() {
+        let mut element = Element::new("code");
+        element.set_element_id(Some("c1".into()));
+        element.set_url(Some("http://example.org/url".into()));
+        assert_eq!(element.element_id(), Some("c1"));
+        assert_eq!(element.url(), Some("http://example.org/url"));
+        assert!(!element.is_empty());
+
+        element.set_element_id(None);
+        assert_eq!(element.element_id(), None);
+        assert_eq!(element.url(), Some("http://example.org/url"));
+
+        element.set_url(None);
+        assert!(element.attributes.is_none());
+        assert!(element.is_empty());
+    }
+
+    #[test]
+    fn static_and_owned_names_compare_equal() {
+        let owned = Element::new(String::from("valueCodeableConcept"));
+        assert_eq!(owned, Element::new("valueCodeableConcept"));
+        assert_eq!(owned.name, "valueCodeableConcept");
     }
 }

@@ -29,11 +29,11 @@ fn write_object(element: &Element, resource_type: &str, out: &mut String) {
         field(out, "resourceType");
         write_string(&element.name, out);
     }
-    if let Some(id) = &element.id {
+    if let Some(id) = element.element_id() {
         field(out, "id");
         write_string(id, out);
     }
-    if let Some(url) = &element.url {
+    if let Some(url) = element.url() {
         field(out, "url");
         write_string(url, out);
     }
@@ -91,15 +91,16 @@ fn write_primitive_group(
     }
     if group
         .iter()
-        .any(|c| c.id.is_some() || !c.children.is_empty())
+        .any(|c| c.element_id().is_some() || !c.children.is_empty())
     {
         field(out, &format!("_{name}"));
         write_list(group, array, out, |child, out| {
-            if child.id.is_none() && child.children.is_empty() {
+            if child.element_id().is_none() && child.children.is_empty() {
                 out.push_str("null");
             } else {
-                let mut shadow = Element::new(child.name.clone());
-                shadow.id.clone_from(&child.id);
+                let mut shadow = Element::new("");
+                shadow.name.clone_from(&child.name);
+                shadow.set_element_id(child.element_id().map(Into::into));
                 shadow.children.clone_from(&child.children);
                 write_object(&shadow, "", out);
             }
@@ -178,9 +179,9 @@ fn read_object(name: &str, object: &Map<String, Value>, resource: bool) -> Eleme
     for (key, value) in object {
         match key.as_str() {
             "resourceType" => {}
-            "id" if !resource => element.id = value.as_str().map(str::to_owned),
+            "id" if !resource => element.set_element_id(value.as_str().map(Into::into)),
             "url" if name == "extension" || name == "modifierExtension" => {
-                element.url = value.as_str().map(str::to_owned);
+                element.set_url(value.as_str().map(Into::into));
             }
             _ if key.starts_with('_') => {}
             _ => read_field(&mut element, key, value, object.get(&format!("_{key}"))),
@@ -237,7 +238,7 @@ fn read_value(key: &str, value: &Value, shadow: Option<&Value>) -> Element {
     };
     if let Some(Value::Object(shadow)) = shadow {
         let extra = read_object(key, shadow, false);
-        element.id = extra.id;
+        element.set_element_id(extra.element_id().map(Into::into));
         element.children = extra.children;
         element.primitive = true;
     }

@@ -25,8 +25,8 @@ fn write_element(element: &Element, depth: usize, root: bool, out: &mut String) 
         out.push_str(FHIR_NS);
         out.push('"');
     }
-    write_attribute("id", element.id.as_deref(), out);
-    write_attribute("url", element.url.as_deref(), out);
+    write_attribute("id", element.element_id(), out);
+    write_attribute("url", element.url(), out);
     write_attribute("value", element.value.as_deref(), out);
     if element.children.is_empty() {
         out.push_str("/>\n");
@@ -104,8 +104,8 @@ fn read_element(text: &str, node: Node<'_, '_>) -> Element {
         return Element::xhtml(&text[node.range()]);
     }
     let mut element = Element::new(name.to_owned());
-    element.id = node.attribute("id").map(str::to_owned);
-    element.url = node.attribute("url").map(str::to_owned);
+    element.set_element_id(node.attribute("id").map(Into::into));
+    element.set_url(node.attribute("url").map(Into::into));
     let child_nodes: Vec<Node<'_, '_>> = node.children().filter(Node::is_element).collect();
     element.children = child_nodes.iter().map(|c| read_element(text, *c)).collect();
     if let Some(value) = node.attribute("value") {
@@ -114,7 +114,7 @@ fn read_element(text: &str, node: Node<'_, '_>) -> Element {
             .map(|p| p.children().filter(Node::is_element).collect())
             .unwrap_or_default();
         element.kind = infer_kind(&siblings, name, value);
-        element.value = Some(value.to_owned());
+        element.value = Some(value.into());
         element.primitive = true;
     } else {
         let only_extensions =
@@ -137,7 +137,7 @@ mod tests {
         assert_eq!(element, again);
         let value = element.child("identifier").unwrap().child("value").unwrap();
         assert!(value.primitive);
-        assert_eq!(element.child("name").unwrap().id.as_deref(), Some("n1"));
+        assert_eq!(element.child("name").unwrap().element_id(), Some("n1"));
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The state of one translation: context resources (Patient, Organizations) and the output.
 
+use compact_str::CompactString;
 use fhir::{OperationOutcomeIssue, Resource};
 use hl7v3::read::Message;
 use hl7v3::xml::{child, path};
@@ -12,7 +13,7 @@ use crate::{Context, Translation, ids, parties};
 pub struct Builder<'c> {
     ctx: &'c Context,
     output: Output,
-    patient: Option<(String, Option<String>)>,
+    patient: Option<(CompactString, Option<CompactString>)>,
     patient_resource: Resource,
     /// Encounters translated so far, by `root|extension`: their reference and display.
     pub encounters: std::collections::HashMap<String, (String, String)>,
@@ -66,7 +67,7 @@ impl<'c> Builder<'c> {
             .entries
             .iter()
             .any(|(r, _)| r.resource_type() == resource_type && r.id() == Some(id))
-            .then(|| format!("{resource_type}/{id}"))
+            .then(|| [resource_type, "/", id].concat())
     }
 
     /// Adds a resource unless one of the same type and id exists (the first one wins), and returns
@@ -76,17 +77,15 @@ impl<'c> Builder<'c> {
             r.resource_type() == resource.resource_type() && r.id() == resource.id()
         });
         match existing {
-            Some((known, _)) => format!(
-                "{}/{}",
-                known.resource_type(),
-                known.id().unwrap_or_default()
-            ),
+            Some((known, _)) => {
+                [known.resource_type(), "/", known.id().unwrap_or_default()].concat()
+            }
             None => self.output.add(resource, mode),
         }
     }
 
     /// Returns the reference to the Patient (added on first use) and the patient's name for displays.
-    pub fn patient(&mut self) -> (String, Option<String>) {
+    pub fn patient(&mut self) -> (CompactString, Option<CompactString>) {
         if let Some(known) = &self.patient {
             return known.clone();
         }
@@ -95,8 +94,8 @@ impl<'c> Builder<'c> {
             .element
             .child("name")
             .and_then(|n| n.child_value("text"))
-            .map(str::to_owned);
-        let reference = self.output.add(resource, SearchMode::Include);
+            .map(CompactString::from);
+        let reference = self.output.add(resource, SearchMode::Include).into();
         self.patient = Some((reference, display));
         self.patient.clone().unwrap_or_default()
     }
@@ -170,7 +169,8 @@ impl<'c> Builder<'c> {
         (self.output.add(resource, SearchMode::Include), name)
     }
 
-    /// Ends the translation: matches first (in source order), then included resources.
+    /// Ends the translation: matches first (in source order), then included resources, each given
+    /// its narrative.
     ///
     /// Without any match the result is empty, and encounters included as context are dropped when no
     /// match refers to them.

@@ -274,11 +274,23 @@ fn inline_base64(content: Node<'_, '_>) -> Option<String> {
         .collect();
     let mut data = Vec::with_capacity(pieces.iter().map(|p| p.len()).sum());
     for piece in pieces {
-        for chunk in piece.as_bytes().split(u8::is_ascii_whitespace) {
-            if !chunk.iter().all(|&b| BASE64_BYTES[usize::from(b)]) {
+        // Copies each run of base64 bytes at once, skipping whitespace between the runs.
+        let mut rest = piece.as_bytes();
+        while !rest.is_empty() {
+            let run = rest
+                .iter()
+                .position(|&b| !BASE64_BYTES[usize::from(b)])
+                .unwrap_or(rest.len());
+            data.extend_from_slice(&rest[..run]);
+            rest = &rest[run..];
+            let spaces = rest
+                .iter()
+                .position(|b| !b.is_ascii_whitespace())
+                .unwrap_or(rest.len());
+            if run == 0 && spaces == 0 {
                 return None;
             }
-            data.extend_from_slice(chunk);
+            rest = &rest[spaces..];
         }
     }
     // Every byte passed the base64 table, so the text is ASCII and this cannot fail.

@@ -1,5 +1,6 @@
 //! HL7v3 datatypes to FHIR datatypes: timestamps, code systems, codings and identifiers.
 
+use compact_str::CompactString;
 use fhir::Element;
 use hl7v3::xml::{child, text};
 use roxmltree::Node;
@@ -85,20 +86,21 @@ const IDENTIFIER_SYSTEMS: &[(&str, &str)] = &[
 ];
 
 /// Returns the FHIR system URI for a code system OID.
-pub fn code_system_uri(oid: &str) -> String {
+pub fn code_system_uri(oid: &str) -> CompactString {
     lookup(CODE_SYSTEMS, oid)
 }
 
 /// Returns the FHIR system URI for an identifier root OID.
-pub fn identifier_system_uri(oid: &str) -> String {
+pub fn identifier_system_uri(oid: &str) -> CompactString {
     lookup(IDENTIFIER_SYSTEMS, oid)
 }
 
-fn lookup(table: &[(&str, &str)], oid: &str) -> String {
-    table
-        .iter()
-        .find(|(known, _)| *known == oid)
-        .map_or_else(|| format!("urn:oid:{oid}"), |(_, uri)| (*uri).to_owned())
+/// Looks the OID up in a table of URIs known at compile time, which are then used without copying.
+fn lookup(table: &[(&str, &'static str)], oid: &str) -> CompactString {
+    table.iter().find(|(known, _)| *known == oid).map_or_else(
+        || ["urn:oid:", oid].concat().into(),
+        |(_, uri)| CompactString::const_new(uri),
+    )
 }
 
 /// Builds a `coding` element from a CD/CE/CV node (`code`, `codeSystem`, `displayName`).
@@ -176,7 +178,7 @@ pub fn identifier(node: Node<'_, '_>) -> Option<Element> {
             .with(Element::primitive("value", value)),
         None => Element::new("identifier")
             .with(Element::primitive("system", "urn:ietf:rfc:3986"))
-            .with(Element::primitive("value", format!("urn:oid:{root}"))),
+            .with(Element::primitive("value", ["urn:oid:", root].concat())),
     };
     Some(identifier)
 }
@@ -213,7 +215,7 @@ pub fn episode_contexts(node: Node<'_, '_>) -> Vec<Element> {
             let value = Element::new("valueReference")
                 .with(
                     Element::new("identifier")
-                        .with(Element::primitive("system", format!("urn:oid:{root}")))
+                        .with(Element::primitive("system", ["urn:oid:", root].concat()))
                         .with(Element::primitive("value", extension)),
                 )
                 .with(Element::primitive(
@@ -285,18 +287,16 @@ pub fn parse_ts(value: &str) -> Option<FhirTime> {
     let part = |from: usize, to: usize| digits.get(from..to).and_then(|s| s.parse::<u8>().ok());
     let year: i32 = digits.get(0..4)?.parse().ok()?;
     match digits.len() {
-        4 => Some(FhirTime::Date(format!("{year:04}"))),
-        6 => Some(FhirTime::Date(format!("{year:04}-{:02}", part(4, 6)?))),
+        4 => Some(FhirTime::Date(fhir_date(year, &[]))),
+        6 => Some(FhirTime::Date(fhir_date(year, &[part(4, 6)?]))),
         8 => {
-            let date =
-                Date::from_calendar_date(year, Month::try_from(part(4, 6)?).ok()?, part(6, 8)?)
-                    .ok()?;
-            Some(FhirTime::Date(format!("{date}")))
+            let (month, day) = (part(4, 6)?, part(6, 8)?);
+            Date::from_calendar_date(year, Month::try_from(month).ok()?, day).ok()?;
+            Some(FhirTime::Date(fhir_date(year, &[month, day])))
         }
         10 | 12 | 14 => {
-            let date =
-                Date::from_calendar_date(year, Month::try_from(part(4, 6)?).ok()?, part(6, 8)?)
-                    .ok()?;
+            let (month, day) = (part(4, 6)?, part(6, 8)?);
+            let date = Date::from_calendar_date(year, Month::try_from(month).ok()?, day).ok()?;
             let (hour, minute) = (part(8, 10)?, part(10, 12).unwrap_or(0));
             let second = part(12, 14).unwrap_or(0);
             if hour > 23 || minute > 59 || second > 59 {
@@ -306,10 +306,13 @@ pub fn parse_ts(value: &str) -> Option<FhirTime> {
                 Some(zone) => parse_zone(zone)?,
                 None => amsterdam_offset(date, hour),
             };
-            Some(FhirTime::DateTime(format!(
-                "{date}T{hour:02}:{minute:02}:{second:02}{}",
-                format_offset(offset)
-            )))
+            let mut text = fhir_date(year, &[month, day]);
+            for (separator, number) in [('T', hour), (':', minute), (':', second)] {
+                text.push(separator);
+                push_padded(&mut text, u32::from(number), 2);
+            }
+            push_offset(&mut text, offset);
+            Some(FhirTime::DateTime(text))
         }
         _ => None,
     }
@@ -329,10 +332,39 @@ fn parse_zone(zone: &str) -> Option<UtcOffset> {
     UtcOffset::from_hms(sign * hours, sign * minutes, 0).ok()
 }
 
-fn format_offset(offset: UtcOffset) -> String {
+/// Formats `YYYY`, `YYYY-MM` or `YYYY-MM-DD` from a year of four digits and the month and day that
+/// are given. The text is built by hand, without `format!`, because this runs for every timestamp.
+fn fhir_date(year: i32, month_and_day: &[u8]) -> String {
+    // 25 bytes: the longest dateTime, `YYYY-MM-DDThh:mm:ss+hh:mm`.
+    let mut text = String::with_capacity(25);
+    push_padded(&mut text, year.unsigned_abs(), 4);
+    for number in month_and_day {
+        text.push('-');
+        push_padded(&mut text, u32::from(*number), 2);
+    }
+    text
+}
+
+/// Appends an offset as `+hh:mm` or `-hh:mm`.
+fn push_offset(text: &mut String, offset: UtcOffset) {
     let (hours, minutes, _) = offset.as_hms();
-    let sign = if offset.is_negative() { '-' } else { '+' };
-    format!("{sign}{:02}:{:02}", hours.abs(), minutes.abs())
+    text.push(if offset.is_negative() { '-' } else { '+' });
+    push_padded(text, u32::from(hours.unsigned_abs()), 2);
+    text.push(':');
+    push_padded(text, u32::from(minutes.unsigned_abs()), 2);
+}
+
+/// Appends a number in decimal, zero-padded to at least `width` digits as `{:0width$}` does.
+fn push_padded(text: &mut String, number: u32, width: usize) {
+    let mut digits = [b'0'; 10];
+    let mut start = digits.len();
+    let mut rest = number;
+    while start > 0 && (rest > 0 || digits.len() - start < width) {
+        start -= 1;
+        digits[start] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+    }
+    text.extend(digits[start..].iter().map(|&digit| char::from(digit)));
 }
 
 /// Returns the Europe/Amsterdam offset for a local date and hour: CEST (+02:00) from the last Sunday

@@ -124,7 +124,7 @@ fn episode_references(node: Node<'_, '_>) -> Vec<Element> {
                 Element::new("episodeOfCare")
                     .with(
                         Element::new("identifier")
-                            .with(Element::primitive("system", format!("urn:oid:{root}")))
+                            .with(Element::primitive("system", ["urn:oid:", root].concat()))
                             .with(Element::primitive("value", extension)),
                     )
                     .with(Element::primitive(

@@ -9,17 +9,13 @@ const ID_NAMESPACE: uuid::Uuid = uuid::Uuid::from_u128(0x6c73_7070_6c75_7300_800
 /// Returns `<root>-<extension>` when that is a valid FHIR id (`[A-Za-z0-9\-\.]{1,64}`), otherwise a
 /// v5 UUID of both parts, so the same identifier always yields the same id.
 pub fn from_ii(root: &str, extension: Option<&str>) -> String {
-    let candidate = match extension {
-        Some(extension) => format!("{root}-{extension}"),
-        None => root.to_owned(),
-    };
-    let valid = !candidate.is_empty()
-        && candidate.len() <= 64
-        && candidate
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.');
+    let length = root.len() + extension.map_or(0, |extension| extension.len() + 1);
+    let valid = (1..=64).contains(&length) && is_id_text(root) && extension.is_none_or(is_id_text);
     if valid {
-        candidate
+        match extension {
+            Some(extension) => [root, "-", extension].concat(),
+            None => root.to_owned(),
+        }
     } else {
         uuid::Uuid::new_v5(
             &ID_NAMESPACE,
@@ -27,6 +23,12 @@ pub fn from_ii(root: &str, extension: Option<&str>) -> String {
         )
         .to_string()
     }
+}
+
+/// Checks that every byte is allowed in a FHIR id (`[A-Za-z0-9\-\.]`).
+fn is_id_text(text: &str) -> bool {
+    text.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
 }
 
 /// Returns the id for the first `id` child of an HL7v3 act, or `None` when it has none.

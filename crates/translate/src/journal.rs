@@ -1,6 +1,7 @@
 //! SOEP journal (`REPC_IN990101NL` contactverslagen) to gp-EncounterReport Composition with one
 //! gp-JournalEntry Observation per S, O, E or P line.
 
+use compact_str::CompactString;
 use fhir::{Element, Resource};
 use hl7v3::read::Message;
 use hl7v3::xml::{child, children, elements, has_template, path, text};
@@ -35,8 +36,8 @@ pub fn translate(builder: &mut Builder<'_>, message: &Message<'_, '_>) {
 
 /// The context every line and the report share.
 struct Shared {
-    patient: String,
-    patient_name: Option<String>,
+    patient: CompactString,
+    patient_name: Option<CompactString>,
     encounter: Element,
     author: Option<PractitionerRefs>,
     episodes: Vec<Element>,
@@ -147,7 +148,7 @@ fn encounter_reference(builder: &Builder<'_>, act: Node<'_, '_>) -> Element {
     Element::new("encounter")
         .with(
             Element::new("identifier")
-                .with(Element::primitive("system", format!("urn:oid:{root}")))
+                .with(Element::primitive("system", ["urn:oid:", root].concat()))
                 .with(Element::primitive("value", extension)),
         )
         .with(Element::primitive(
@@ -168,7 +169,7 @@ fn episode_identifiers(act: Node<'_, '_>) -> Vec<Element> {
             Element::new("entry")
                 .with(
                     Element::new("identifier")
-                        .with(Element::primitive("system", format!("urn:oid:{root}")))
+                        .with(Element::primitive("system", ["urn:oid:", root].concat()))
                         .with(Element::primitive("value", extension)),
                 )
                 .with(Element::primitive(
@@ -234,7 +235,8 @@ fn section(
             Element::new("valueCodeableConcept").with(icpc),
         )
     });
-    let mut div = String::from("<div xmlns=\"http://www.w3.org/1999/xhtml\">");
+    let mut div = String::with_capacity(content.len() + 64);
+    div.push_str("<div xmlns=\"http://www.w3.org/1999/xhtml\">");
     fhir::xml::escape_into(content, &mut div);
     div.push_str("</div>");
     let narrative = Element::new("text")
@@ -248,7 +250,7 @@ fn section(
         .with(reference(
             "entry",
             target,
-            Some(&format!("{code}: {display} - {line}")),
+            Some(&[code, ": ", display, " - ", &line].concat()),
         ))
         .with_all(shared.episodes.iter().cloned())
 }

@@ -98,6 +98,14 @@ pub fn translate(xml: &str, ctx: &Context) -> Result<Translation, TranslateError
 /// answers behind a Composition search), so that resources refer to each other and shared context
 /// (Patient, Organizations, Practitioners) appears once.
 pub fn translate_all(xmls: &[&str], ctx: &Context) -> Result<Translation, TranslateError> {
+    let builder = build(xmls, ctx)?;
+    // The HL7v3 parse trees are gone at this point, so they never share the heap with the
+    // narratives that `finish` adds.
+    Ok(builder.finish())
+}
+
+/// Parses the answers and translates their messages. The parse trees are dropped on return.
+fn build<'c>(xmls: &[&str], ctx: &'c Context) -> Result<Builder<'c>, TranslateError> {
     let docs = xmls
         .iter()
         .map(|xml| hl7v3::read::parse(xml))
@@ -109,10 +117,10 @@ pub fn translate_all(xmls: &[&str], ctx: &Context) -> Result<Translation, Transl
     translate_messages(&messages, ctx)
 }
 
-fn translate_messages(
+fn translate_messages<'c>(
     messages: &[hl7v3::read::Message<'_, '_>],
-    ctx: &Context,
-) -> Result<Translation, TranslateError> {
+    ctx: &'c Context,
+) -> Result<Builder<'c>, TranslateError> {
     let mut builder = Builder::new(ctx, messages);
     let is_journal =
         |m: &&hl7v3::read::Message<'_, '_>| m.interaction() == Some(hl7v3::Interaction::Journal);
@@ -133,7 +141,7 @@ fn translate_messages(
         }
         translate_message(&mut builder, message)?;
     }
-    Ok(builder.finish())
+    Ok(builder)
 }
 
 fn translate_message(

@@ -166,13 +166,13 @@ fn summary(resource: &Element) -> Option<String> {
 /// `Label: value`, or the bare label when the value is unknown.
 fn label(label: &str, value: Option<String>) -> Option<String> {
     Some(match value {
-        Some(value) if !value.is_empty() => format!("{label}: {value}"),
+        Some(value) if !value.is_empty() => [label, ": ", &value].concat(),
         _ => label.to_owned(),
     })
 }
 
 fn prefixed(prefix: &str, value: Option<String>) -> Option<String> {
-    value.map(|v| format!("{prefix} {v}"))
+    value.map(|v| [prefix, " ", &v].concat())
 }
 
 fn with_since(status: Option<&str>, start: Option<&str>) -> Option<String> {

@@ -35,12 +35,16 @@ impl Output {
     /// An identical resource with the same id is stored once (a match wins over an include). A
     /// different resource with a taken id gets the id with a `-2`, `-3`, ... suffix.
     pub fn add(&mut self, mut resource: Resource, mode: SearchMode) -> String {
-        let base_id = resource.id().unwrap_or_default().to_owned();
-        let mut candidate = base_id.clone();
+        // The id given after a collision. The resource's own id is only copied when it collides.
+        let mut renamed: Option<String> = None;
+        let mut base_id: Option<String> = None;
         for suffix in 2.. {
-            set_id(&mut resource, &candidate);
+            let candidate = match &renamed {
+                Some(id) => id.as_str(),
+                None => resource.id().unwrap_or_default(),
+            };
             let existing = self.entries.iter_mut().find(|(r, _)| {
-                r.resource_type() == resource.resource_type() && r.id() == Some(candidate.as_str())
+                r.resource_type() == resource.resource_type() && r.id() == Some(candidate)
             });
             match existing {
                 None => break,
@@ -48,12 +52,21 @@ impl Output {
                     if mode == SearchMode::Match {
                         *known_mode = SearchMode::Match;
                     }
-                    return format!("{}/{candidate}", resource.resource_type());
+                    return [resource.resource_type(), "/", candidate].concat();
                 }
-                Some(_) => candidate = format!("{base_id}-{suffix}"),
+                Some(_) => {
+                    let base = base_id.get_or_insert_with(|| candidate.to_owned());
+                    let next = format!("{base}-{suffix}");
+                    set_id(&mut resource, &next);
+                    renamed = Some(next);
+                }
             }
         }
-        let reference = format!("{}/{candidate}", resource.resource_type());
+        let candidate = match &renamed {
+            Some(id) => id.as_str(),
+            None => resource.id().unwrap_or_default(),
+        };
+        let reference = [resource.resource_type(), "/", candidate].concat();
         shrink(&mut resource.element);
         self.entries.push((resource, mode));
         reference
@@ -76,7 +89,7 @@ fn set_id(resource: &mut Resource, id: &str) {
         .iter_mut()
         .find(|c| c.name == "id")
     {
-        element.value = Some(id.to_owned());
+        element.value = Some(id.into());
     }
 }
 

@@ -74,7 +74,8 @@ pub fn patient(id: &str, patient_role: Option<Node<'_, '_>>) -> Resource {
 }
 
 /// Returns the meta element with one profile.
-pub fn profile(url: &str) -> Element {
+pub fn profile(url: &'static str) -> Element {
+    let url = compact_str::CompactString::const_new(url);
     Element::new("meta").with(Element::primitive("profile", url))
 }
 
@@ -159,10 +160,10 @@ fn combine_families(families: Vec<Element>) -> Option<Element> {
     let mut iter = families.into_iter();
     let mut first = iter.next()?;
     for next in iter {
-        let joined = format!(
+        let joined = compact_str::format_compact!(
             "{}-{}",
-            first.value.clone().unwrap_or_default(),
-            next.value.clone().unwrap_or_default()
+            first.value.as_deref().unwrap_or_default(),
+            next.value.as_deref().unwrap_or_default()
         );
         first.value = Some(joined);
         first.children.extend(next.children);

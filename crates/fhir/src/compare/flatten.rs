@@ -122,8 +122,8 @@ fn walk(element: &Element, path: &str, reference: &dyn Fn(&str) -> String, out: 
     if element.kind == Kind::Xhtml {
         return;
     }
-    if let Some(id) = &element.id {
-        out.push((format!("{path}@id"), id.clone()));
+    if let Some(id) = element.element_id() {
+        out.push((format!("{path}@id"), id.to_owned()));
     }
     if element.is_resource() {
         walk_resource(element, reference, out);
@@ -131,8 +131,8 @@ fn walk(element: &Element, path: &str, reference: &dyn Fn(&str) -> String, out: 
     }
     match &element.value {
         Some(value) if element.name == "reference" => out.push((path.to_owned(), reference(value))),
-        Some(value) => out.push((path.to_owned(), value.clone())),
-        None if element.children.is_empty() && element.url.is_none() => {
+        Some(value) => out.push((path.to_owned(), value.to_string())),
+        None if element.children.is_empty() && element.url().is_none() => {
             out.push((path.to_owned(), "(empty)".into()))
         }
         None => {}
@@ -150,7 +150,7 @@ fn with_segments(element: &Element) -> Vec<(&Element, String)> {
         .children
         .iter()
         .map(|child| {
-            let segment = match &child.url {
+            let segment = match child.url() {
                 Some(url) => format!("{}[{url}]", child.name),
                 None => {
                     let total = element.children_named(&child.name).count();

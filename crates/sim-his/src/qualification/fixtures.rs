@@ -133,7 +133,7 @@ pub(super) fn value<'a>(element: &'a Element, path: &[&str]) -> Option<&'a str> 
 pub(super) fn extension<'a>(element: &'a Element, url: &str) -> Option<&'a Element> {
     element
         .children_named("extension")
-        .find(|e| e.url.as_deref() == Some(url))
+        .find(|e| e.url() == Some(url))
 }
 
 /// Returns the first `coding` of a CodeableConcept as (system, code, display).

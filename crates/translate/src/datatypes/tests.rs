@@ -15,6 +15,19 @@ fn dates_without_time() {
 }
 
 #[test]
+fn timestamp_parts_are_zero_padded() {
+    assert_eq!(parse_ts("0019"), Some(FhirTime::Date("0019".into())));
+    assert_eq!(
+        parse_ts("00190304"),
+        Some(FhirTime::Date("0019-03-04".into()))
+    );
+    assert_eq!(
+        parse_ts("20190102030405-0030").unwrap().as_str(),
+        "2019-01-02T03:04:05-00:30"
+    );
+}
+
+#[test]
 fn local_times_get_dutch_offset() {
     assert_eq!(
         parse_ts("201902061703").unwrap().as_str(),
@@ -84,7 +97,7 @@ fn null_flavor_code_becomes_extension() {
     .unwrap();
     let concept = codeable_concept("code", doc.root_element()).unwrap();
     assert_eq!(
-        concept.children[0].url.as_deref(),
+        concept.children[0].url(),
         Some("http://hl7.org/fhir/StructureDefinition/iso21090-nullFlavor")
     );
     assert_eq!(concept.children[0].child_value("valueCode"), Some("UNK"));

@@ -158,7 +158,7 @@ fn medication_agreements_carry_copy_indicator_and_instructions() {
             .element
             .children_named("extension")
             .find(|e| {
-                e.url.as_deref()
+                e.url()
                     == Some(
                         "http://nictiz.nl/fhir/StructureDefinition/zib-Medication-CopyIndicator",
                     )
