@@ -1,5 +1,6 @@
 //! Headless Chromium drives the demo PGO through the whole MedMij flow (practice, DigiD person,
-//! consent, data) and saves screenshots for the docs. WebDriver is spoken to chromedriver directly
+//! consent, data) and takes screenshots, which replace those in `docs/img` when
+//! `LSPPLUS_UPDATE_SCREENSHOTS=1` is set. WebDriver is spoken to chromedriver directly
 //! over HTTP, so no browser-automation crate is needed.
 //!
 //! Skipped with a message when chromium or chromedriver is missing, unless `CI=true`.
@@ -223,6 +224,7 @@ impl Browser {
         let png = base64::engine::general_purpose::STANDARD
             .decode(data.as_str().unwrap())
             .unwrap();
+        assert!(png.starts_with(b"\x89PNG"), "the screenshot is not a PNG");
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, png).unwrap();
     }
@@ -238,10 +240,15 @@ impl Drop for Browser {
     }
 }
 
+/// Returns where a screenshot goes: `docs/img` with `LSPPLUS_UPDATE_SCREENSHOTS=1`, else the
+/// build's temporary folder, so that a test run leaves the checked-in images unchanged.
 fn docs_img(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../docs/img")
-        .join(name)
+    let dir = if std::env::var("LSPPLUS_UPDATE_SCREENSHOTS").as_deref() == Ok("1") {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/img")
+    } else {
+        PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+    };
+    dir.join(name)
 }
 
 /// The simulators from `sim::Demo` plus the gateway on the ports they expect.
