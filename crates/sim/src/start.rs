@@ -310,6 +310,10 @@ pub async fn start(options: DemoOptions) -> Result<RunningSims, DemoError> {
 fn demo_data(today: time::Date) -> Result<sim_his::HisData, DemoError> {
     let reference = sim_his::qualification::default_reference_dir();
     if !sim_his::qualification::fixtures_present(&reference) {
+        tracing::warn!(
+            reference = %reference.display(),
+            "no TestScript fixtures in the reference folder, so the qualification patients are left out; set LSPPLUS_REFERENCE_DIR to the reference folder to add them"
+        );
         return Ok(sim_his::HisData::demo(today)?);
     }
     sim_his::qualification::demo_with_persons(&reference, today).map_err(|error| {

@@ -44,7 +44,8 @@ pub struct FlowArgs {
     /// MedMij-naam of the practice, with or without @medmij.
     #[arg(long, default_value = "huisartsenpraktijk-delinde")]
     practice: String,
-    /// Give consent for an indefinite period (the token response then has a refresh token).
+    /// Give consent for an indefinite period, so that the refresh token can be redeemed (with
+    /// one-off consent the gateway's refresh token is a placeholder that every refresh rejects).
     #[arg(long)]
     indefinite: bool,
     /// Refuse consent instead of giving it (to see the DVZA's error redirect).

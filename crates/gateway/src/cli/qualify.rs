@@ -64,7 +64,7 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
         .unwrap_or_else(|| qualify::reference_dir().join("fhir/testscripts"));
     let catalog = qualify::Catalog::load(&scripts_dir).with_context(|| {
         format!(
-            "cannot list the TestScripts under {}",
+            "cannot list the TestScripts under {}; set LSPPLUS_REFERENCE_DIR to the reference folder or pass --scripts-dir",
             scripts_dir.display()
         )
     })?;
@@ -136,7 +136,7 @@ pub async fn run_scripts(
         let result = runner.run_file(file).await;
         let not_offered = qualify::not_offered(&file.name).filter(|_| !result.passed());
         match not_offered {
-            Some(reason) => println!("{result} [not offered: {reason}]"),
+            Some(reason) => println!("NOT OFFERED {}: {reason}", file.name),
             None => println!("{result}"),
         }
         if verbose {
