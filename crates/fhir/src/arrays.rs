@@ -130,8 +130,9 @@ pub fn is_array(resource_type: &str, parent: &Element, name: &str) -> bool {
         }
         "address" => parent.is_resource() || parent.name == "contact",
         "content" => {
-            matches!(resource_type, "DocumentReference" | "Medication")
-                && (parent.is_resource() || parent.name == "package")
+            (resource_type == "DocumentManifest" && parent.is_resource())
+                || (matches!(resource_type, "DocumentReference" | "Medication")
+                    && (parent.is_resource() || parent.name == "package"))
         }
         "location" => {
             resource_type == "OperationOutcome"

@@ -333,6 +333,14 @@ mod tests {
     }
 
     #[test]
+    fn single_manifest_content_stays_an_array() {
+        let text = r#"{"resourceType":"DocumentManifest","status":"current","content":[{"pReference":{"reference":"DocumentReference/d1"}}]}"#;
+        let element = from_json(text).unwrap();
+
+        assert_eq!(to_json(&element), text);
+    }
+
+    #[test]
     fn missing_resource_type_is_rejected() {
         assert!(matches!(from_json("{}"), Err(FhirError::NotFhir(_))));
         assert!(matches!(from_json("[]"), Err(FhirError::NotFhir(_))));

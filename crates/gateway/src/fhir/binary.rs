@@ -60,8 +60,8 @@ pub(super) async fn read(deps: &FhirDeps, request: BinaryRequest<'_>) -> Result<
         })
         .ok_or_else(|| {
             FhirError::NotFound(format!(
-                "{}/{} was not found",
-                request.resource_type, request.id
+                "no {} with this id was found for this patient",
+                request.resource_type
             ))
         })?;
 

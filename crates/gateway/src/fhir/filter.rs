@@ -16,7 +16,12 @@ fn matches(resource: &Value, filter: &Filter) -> bool {
             let element = &resource[token_element(name)];
             values.iter().any(|token| token_matches(element, token))
         }
-        Filter::Date { name, prefix, date } => date_matches(resource, name, *prefix, *date),
+        Filter::Date {
+            name,
+            prefix,
+            date,
+            end,
+        } => date_matches(resource, name, *prefix, (*date, *end)),
     }
 }
 
@@ -55,17 +60,18 @@ fn token_matches(element: &Value, token: &str) -> bool {
     }
 }
 
-fn date_matches(resource: &Value, name: &str, prefix: Prefix, wanted: Date) -> bool {
+/// Compares the resource's date (or period of use) with the parameter's range [`from`, `until`).
+fn date_matches(resource: &Value, name: &str, prefix: Prefix, (from, until): (Date, Date)) -> bool {
     if name == "periodofuse" {
         // A period matches `ge X` when it has not ended before X, and `le X` when it started by X.
         let (start, end) = disclosure::period_of_use(resource);
         return match prefix {
-            Prefix::Ge => end.is_none_or(|end| end >= wanted),
-            Prefix::Gt => end.is_none_or(|end| end > wanted),
-            Prefix::Le => start.is_none_or(|start| start <= wanted),
-            Prefix::Lt => start.is_none_or(|start| start < wanted),
+            Prefix::Ge => end.is_none_or(|end| end >= from),
+            Prefix::Gt => end.is_none_or(|end| end >= until),
+            Prefix::Le => start.is_none_or(|start| start < until),
+            Prefix::Lt => start.is_none_or(|start| start < from),
             Prefix::Eq => {
-                start.is_none_or(|start| start <= wanted) && end.is_none_or(|end| end >= wanted)
+                start.is_none_or(|start| start < until) && end.is_none_or(|end| end >= from)
             }
         };
     }
@@ -79,7 +85,7 @@ fn date_matches(resource: &Value, name: &str, prefix: Prefix, wanted: Date) -> b
     };
     value
         .and_then(disclosure::fhir_date)
-        .is_some_and(|actual| prefix.holds(actual, wanted))
+        .is_some_and(|actual| prefix.holds(actual, from, until))
 }
 
 #[cfg(test)]
@@ -153,15 +159,17 @@ mod tests {
     #[test]
     fn indexed_range() {
         let reference = json!({"indexed": "2025-06-01T10:00:00+02:00"});
-        let ge = |d| Filter::Date {
+        let ge = |d: Date| Filter::Date {
             name: "indexed".into(),
             prefix: Prefix::Ge,
             date: d,
+            end: d.next_day().unwrap(),
         };
-        let le = |d| Filter::Date {
+        let le = |d: Date| Filter::Date {
             name: "indexed".into(),
             prefix: Prefix::Le,
             date: d,
+            end: d.next_day().unwrap(),
         };
         assert!(matches_all(
             &reference,
@@ -179,6 +187,7 @@ mod tests {
             name: "periodofuse".into(),
             prefix: Prefix::Ge,
             date: date!(2026 - 12 - 04),
+            end: date!(2026 - 12 - 05),
         };
         assert!(matches_all(&open, std::slice::from_ref(&filter)));
         assert!(!matches_all(&ended, &[filter]));

@@ -63,7 +63,7 @@ pub fn negotiate(accept: Option<&str>, format_param: Option<&str>) -> Result<For
     Ok(chosen.unwrap_or(Format::Json))
 }
 
-fn from_mime(mime: &str) -> Option<Format> {
+pub(super) fn from_mime(mime: &str) -> Option<Format> {
     match mime.trim().to_ascii_lowercase().as_str() {
         "json" | "application/fhir+json" | "application/json+fhir" | "application/json" => {
             Some(Format::Json)

@@ -152,11 +152,13 @@ pub(super) async fn read(
                 let (deps, meta) = (deps_ref, meta_ref);
                 let (naam, gegevensdienst, resource_type, id) = (naam_ref, dienst_ref, type_ref, id_ref);
                 if !is_valid_id(id) {
-                    return Err(FhirError::BadRequest(format!("'{resource_type}/{id}' is not a valid read: invalid resource id")));
+                    return Err(FhirError::BadRequest("invalid resource id in the read: use 1 to 64 letters, digits, '-' and '.'".to_owned()));
                 }
                 if !searches::readable(gegevensdienst, resource_type) {
                     return Err(FhirError::NotSupported(format!(
-                        "reading {resource_type} by id is not supported in gegevensdienst {gegevensdienst}; use a search"
+                        "reading {} by id is not supported in gegevensdienst {}",
+                        type_label(resource_type),
+                        type_label(gegevensdienst)
                     )));
                 }
                 let practice = practice(deps, naam, gegevensdienst).await?;
@@ -331,6 +333,15 @@ pub(super) async fn practice(
 
 /// Refuses to send a body that contains the patient's BSN anywhere (defence in depth: the translation
 /// masks BSN identifiers, but free text could still carry one).
+/// Returns `text` for an error message when it is a short name, else a neutral word, so that
+/// caller text is not echoed at length.
+fn type_label(text: &str) -> &str {
+    let short_name =
+        !text.is_empty() && text.len() <= 40 && text.bytes().all(|b| b.is_ascii_alphabetic())
+            || text.len() <= 3 && text.bytes().all(|b| b.is_ascii_digit());
+    if short_name { text } else { "this resource" }
+}
+
 pub(super) fn ensure_no_bsn(text: &str, bsn: &Bsn) -> Result<(), FhirError> {
     if text.contains(bsn.as_str()) {
         tracing::error!("a response contained the patient's BSN and was withheld");

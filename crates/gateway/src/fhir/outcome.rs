@@ -110,6 +110,13 @@ impl FhirError {
                     .insert(header::WWW_AUTHENTICATE, value);
             }
         }
+        // The circuit stays open for seconds, and MGO honours Retry-After up to 60 s.
+        // NOTE: 5 is an estimate of a useful wait, not the breaker's configured open time.
+        if self.status() == StatusCode::SERVICE_UNAVAILABLE {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+        }
         response
     }
 }
@@ -219,5 +226,7 @@ mod tests {
         }
         assert_eq!(FhirError::Lsp(LspError::Timeout).status().as_u16(), 504);
         assert_eq!(FhirError::Lsp(LspError::CircuitOpen).status().as_u16(), 503);
+        let response = FhirError::Lsp(LspError::CircuitOpen).to_response(Format::Json);
+        assert_eq!(response.headers()[header::RETRY_AFTER], "5");
     }
 }

@@ -33,6 +33,7 @@ pub(super) async fn run(
         })?;
     let params =
         params::parse(query, search).map_err(|error| FhirError::BadRequest(error.to_string()))?;
+    reject_own_bsn(query, &grant)?;
     let practice = practice(deps, naam, gegevensdienst).await?;
 
     let today = dutch_time::dutch_date(now);
@@ -56,7 +57,7 @@ pub(super) async fn run(
     };
     let disclosed = fetch(deps, request).await?;
 
-    let applied = params::applied_query(query, search);
+    let applied = params::self_query(&params, known_format(query).as_deref());
     let self_link = if applied.is_empty() {
         format!("{base_url}/{resource_type}")
     } else {
@@ -89,14 +90,47 @@ pub(super) async fn run(
     })
 }
 
+/// Rejects a query that contains the patient's own BSN in any encoding: a search never needs it, and
+/// the response would otherwise be withheld as unsafe.
+fn reject_own_bsn(query: &str, grant: &TokenGrant) -> Result<(), FhirError> {
+    let bsn = grant.bsn.as_str();
+    let decoded = params::decode(query).unwrap_or_default();
+    let in_decoded = decoded
+        .iter()
+        .any(|(key, value)| key.contains(bsn) || value.contains(bsn));
+    if in_decoded || query.contains(bsn) {
+        return Err(FhirError::BadRequest(
+            "the query contains a BSN; the patient follows from the access token".to_owned(),
+        ));
+    }
+    Ok(())
+}
+
+/// Returns the `_format` value when it names a format the gateway knows, for the self link.
+fn known_format(query: &str) -> Option<String> {
+    params::decode(query)
+        .unwrap_or_default()
+        .into_iter()
+        .find(|(key, _)| key == "_format")
+        .map(|(_, value)| value)
+        .filter(|value| super::format::from_mime(value).is_some())
+}
+
 /// Returns the start of the `date=ge…`/`gt…` range of a results search, sent to the LSP as the period.
 fn results_from(filters: &[Filter]) -> Option<time::Date> {
     filters.iter().find_map(|filter| match filter {
         Filter::Date {
             name,
-            prefix: Prefix::Ge | Prefix::Gt,
+            prefix: Prefix::Ge,
             date,
+            ..
         } if name == "date" => Some(*date),
+        Filter::Date {
+            name,
+            prefix: Prefix::Gt,
+            end,
+            ..
+        } if name == "date" => Some(*end),
         _ => None,
     })
 }

@@ -254,3 +254,46 @@ async fn every_search_over_mtls() {
     assert_eq!(status, 401);
     harness.stop().await;
 }
+
+#[tokio::test]
+async fn bsns_in_queries_are_never_echoed() {
+    let harness = Harness::start().await;
+    let token = access_token(&harness).await;
+    let other = crate::harness::ANKER_ONLY;
+    let own_encoded: String = ADULT.chars().map(|c| format!("%{:02X}", c as u8)).collect();
+    let documents = "/fhir/huisartsenpraktijk-delinde/51/DocumentReference";
+    let observations = "/fhir/huisartsenpraktijk-delinde/49/Observation";
+    let cases = [
+        (format!("{EPISODES}?_format={other}"), 200),
+        (format!("{EPISODES}?identifier=x%7C{other}"), 200),
+        (
+            format!("{observations}?code=http://loinc.org%7C{other}"),
+            200,
+        ),
+        (
+            format!("{observations}?code=http://fhir.nl/fhir/NamingSystem/bsn%7C{other}"),
+            400,
+        ),
+        (
+            format!("{observations}?code=http://loinc.org%7C{ADULT}"),
+            400,
+        ),
+        (format!("{observations}?code=x%7C{own_encoded}"), 400),
+        (format!("{observations}?date=ge{other}"), 400),
+        (format!("{documents}?status={other}"), 400),
+        (format!("{documents}?status={ADULT}"), 400),
+    ];
+
+    for (path, expected) in cases {
+        let (status, _, body) = get(&harness, &path, Some(&token), None).await;
+
+        assert_eq!(status.as_u16(), expected, "{path}: {body}");
+        let self_link = serde_json::from_str::<Value>(&body)
+            .ok()
+            .and_then(|bundle| bundle["link"][0]["url"].as_str().map(str::to_owned));
+        if let Some(link) = self_link {
+            assert!(!link.contains(other), "{path} echoed in {link}");
+        }
+    }
+    harness.stop().await;
+}
