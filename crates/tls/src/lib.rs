@@ -20,4 +20,4 @@ pub use config::{ClientAuth, TlsError, client_config, crypto_provider, server_co
 pub use identity::Identity;
 /// The rustls version these configurations are built with, for naming `rustls::ServerConfig`.
 pub use rustls;
-pub use serve::{PeerCertificate, serve};
+pub use serve::{ConnectionLimits, PeerCertificate, serve, serve_with_limits};

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::ConnectInfo;
-use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
 use rustls::ServerConfig;
@@ -14,8 +14,29 @@ use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt;
 
-/// How long a client may take to finish the TLS handshake.
-const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+/// Time limits per connection, against clients that open connections and then stall.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConnectionLimits {
+    /// How long a client may take to finish the TLS handshake.
+    pub handshake: Duration,
+    /// How long an HTTP/1.1 client may take to send a request's headers. The time counts from the
+    /// connection's start or the end of the previous response, so an idle connection closes too.
+    pub headers: Duration,
+    /// How long a request body may take to arrive.
+    pub body: Duration,
+}
+
+impl Default for ConnectionLimits {
+    /// 10 seconds each: a PGO's token or FHIR request is a few hundred bytes.
+    fn default() -> Self {
+        Self {
+            handshake: Duration::from_secs(10),
+            headers: Duration::from_secs(10),
+            body: Duration::from_secs(10),
+        }
+    }
+}
+
 /// How long open connections may take to finish after shutdown was asked.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
 /// The pause after a failed accept (for example too many open files), so the loop does not spin.
@@ -69,6 +90,27 @@ pub async fn serve(
     router: Router,
     shutdown: impl Future<Output = ()>,
 ) {
+    serve_with_limits(
+        listener,
+        config,
+        router,
+        shutdown,
+        ConnectionLimits::default(),
+    )
+    .await;
+}
+
+/// Does what [`serve`] does, with the given time limits per connection.
+pub async fn serve_with_limits(
+    listener: TcpListener,
+    config: Arc<ServerConfig>,
+    router: Router,
+    shutdown: impl Future<Output = ()>,
+    limits: ConnectionLimits,
+) {
+    let router = router.layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+        limits.body,
+    ));
     let acceptor = TlsAcceptor::from(config);
     let graceful = GracefulShutdown::new();
     let local = listener.local_addr().ok();
@@ -89,7 +131,7 @@ pub async fn serve(
         let router = router.clone();
         let watcher = graceful.watcher();
         tokio::spawn(async move {
-            let stream = match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await {
+            let stream = match tokio::time::timeout(limits.handshake, acceptor.accept(tcp)).await {
                 Ok(Ok(stream)) => stream,
                 Ok(Err(error)) => {
                     tracing::info!(%error, %remote, ?local, "TLS handshake failed");
@@ -106,8 +148,11 @@ pub async fn serve(
                 .peer_certificates()
                 .and_then(|certs| certs.first())
                 .and_then(|leaf| PeerCertificate::from_der(leaf.as_ref()));
+            let requested = Arc::new(std::sync::atomic::AtomicBool::new(false));
+            let seen = requested.clone();
             let service = hyper::service::service_fn(
                 move |mut request: hyper::Request<hyper::body::Incoming>| {
+                    seen.store(true, std::sync::atomic::Ordering::Relaxed);
                     if let Some(peer) = &peer {
                         request.extensions_mut().insert(peer.clone());
                     }
@@ -115,10 +160,43 @@ pub async fn serve(
                     router.clone().oneshot(request)
                 },
             );
+            // The protocol comes from ALPN (HTTP/1.1 without it), so that hyper does not wait for a
+            // silent client's first bytes to detect the protocol.
+            let h2 = stream.get_ref().1.alpn_protocol() == Some(b"h2".as_slice());
             let builder = auto::Builder::new(TokioExecutor::new());
-            let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
-            if let Err(error) = watcher.watch(connection.into_owned()).await {
-                tracing::debug!(%error, %remote, "connection ended with an error");
+            let mut builder = if h2 {
+                builder.http2_only()
+            } else {
+                builder.http1_only()
+            };
+            builder
+                .http1()
+                .timer(TokioTimer::new())
+                .header_read_timeout(limits.headers);
+            let connection = watcher.watch(
+                builder
+                    .serve_connection(TokioIo::new(stream), service)
+                    .into_owned(),
+            );
+            tokio::pin!(connection);
+            // hyper's header timeout covers HTTP/1.1. An HTTP/2 client must send its first request
+            // within the same time, or the connection is dropped.
+            // NOTE: an HTTP/2 connection that goes idle after its first request is not cut off.
+            let first_request = async {
+                tokio::time::sleep(limits.headers).await;
+                if requested.load(std::sync::atomic::Ordering::Relaxed) {
+                    std::future::pending::<()>().await;
+                }
+            };
+            tokio::select! {
+                result = &mut connection => {
+                    if let Err(error) = result {
+                        tracing::debug!(%error, %remote, "connection ended with an error");
+                    }
+                }
+                () = first_request, if h2 => {
+                    tracing::info!(%remote, ?local, "HTTP/2 connection without a request closed");
+                }
             }
         });
     }

@@ -106,7 +106,7 @@ fn reject_own_bsn(query: &str, grant: &TokenGrant) -> Result<(), FhirError> {
     Ok(())
 }
 
-/// Returns the `_format` value when it names a format the gateway knows, for the self link.
+/// Returns the `_format` value when it names a supported format, for the self link.
 fn known_format(query: &str) -> Option<String> {
     params::decode(query)
         .unwrap_or_default()
