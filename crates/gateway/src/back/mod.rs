@@ -6,14 +6,17 @@ mod token;
 use std::sync::Arc;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::post;
 
 use crate::state::App;
 
 /// Builds the back-channel router without the FHIR routes.
 pub fn router(app: Arc<App>) -> Router {
+    // The handlers answer an oversized body with an OAuth error; the limit stops reading early.
     Router::new()
         .route("/oauth/token", post(token::token))
         .route("/oauth/revoke", post(revoke::revoke))
+        .layer(DefaultBodyLimit::max(token::MAX_BODY_BYTES))
         .with_state(app)
 }

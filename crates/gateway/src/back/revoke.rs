@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::State;
+use axum::extract::rejection::BytesRejection;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use medmij::error::OAuthError;
@@ -21,12 +22,14 @@ pub async fn revoke(
     State(app): State<Arc<App>>,
     peer: Option<axum::Extension<tls::PeerCertificate>>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Response {
     let ids = RequestIds {
         medmij_request_id: header_text(&headers, "MedMij-Request-ID"),
         correlation_id: header_text(&headers, "X-Correlation-ID"),
     };
+    // A body over the router's limit arrives as a rejection; it holds no usable token either.
+    let body = body.unwrap_or_default();
     let Some(token) = token_field(&body) else {
         return error(OAuthError::InvalidRequest, "Missing token.", &ids);
     };

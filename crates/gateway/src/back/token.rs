@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::State;
+use axum::extract::rejection::BytesRejection;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use medmij::error::{ErrorDescription, OAuthError, OAuthFailure};
@@ -13,20 +14,27 @@ use crate::grants::RequestIds;
 use crate::state::App;
 
 /// Largest accepted token request body; a real one is a few hundred bytes.
-const MAX_BODY_BYTES: usize = 16 * 1024;
+pub(super) const MAX_BODY_BYTES: usize = 16 * 1024;
 
 /// Handles a token request.
 pub async fn token(
     State(app): State<Arc<App>>,
     peer: Option<axum::Extension<tls::PeerCertificate>>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Response {
     let ids = RequestIds {
         medmij_request_id: header_text(&headers, "MedMij-Request-ID"),
         correlation_id: header_text(&headers, "X-Correlation-ID"),
     };
-    let outcome = handle(&app, peer.map(|p| p.0), &headers, &body, &ids).await;
+    // A body over the router's limit arrives as a rejection and gets the oversized-body answer.
+    let outcome = match body {
+        Ok(body) => handle(&app, peer.map(|p| p.0), &headers, &body, &ids).await,
+        Err(_) => Err(OAuthFailure::new(
+            OAuthError::InvalidRequest,
+            ErrorDescription::MissingGrantType,
+        )),
+    };
     match outcome {
         Ok(response) => {
             app.metrics.token("issued");
@@ -127,10 +135,13 @@ async fn handle(
     }
 }
 
+/// Returns a request id header when it is a UUID, as MedMij defines it, else an empty string.
 pub(super) fn header_text(headers: &HeaderMap, name: &str) -> String {
     headers
         .get(name)
         .and_then(|value| value.to_str().ok())
+        .map(str::trim)
+        .filter(|value| uuid::Uuid::parse_str(value).is_ok())
         .unwrap_or_default()
         .to_owned()
 }

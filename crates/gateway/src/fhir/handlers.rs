@@ -40,11 +40,9 @@ impl RequestMeta {
                 .get(name)
                 .and_then(|value| value.to_str().ok())
                 .map(str::trim)
-                .filter(|value| {
-                    !value.is_empty()
-                        && value.len() <= 128
-                        && value.bytes().all(|b| b.is_ascii_graphic())
-                })
+                // MedMij defines both ids as UUIDs; anything else is neither echoed, logged nor
+                // sent on to the LSP.
+                .filter(|value| uuid::Uuid::parse_str(value).is_ok())
                 .map(str::to_owned)
         };
         Self {

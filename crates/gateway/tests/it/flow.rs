@@ -237,6 +237,27 @@ async fn token_endpoint_accepts_only_forms() {
     .await;
     assert_eq!(status, 400);
     assert_eq!(body["error"], "unsupported_grant_type");
+
+    for endpoint in ["token", "revoke"] {
+        let url = format!("{}/oauth/{endpoint}", harness.gateway.back_url);
+        let oversized = harness
+            .back_client(Some(PGO))
+            .post(url)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .header("MedMij-Request-ID", "999991103")
+            .body(format!("token={}", "a".repeat(64 * 1024)))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(oversized.status().as_u16(), 400, "{endpoint}");
+        assert_eq!(oversized.headers()["content-type"], "application/json");
+        assert!(
+            oversized.headers().get("medmij-request-id").is_none(),
+            "a request id that is no UUID must not be echoed"
+        );
+        let body: serde_json::Value = oversized.json().await.unwrap();
+        assert_eq!(body["error"], "invalid_request", "{endpoint}");
+    }
     harness.stop().await;
 }
 
