@@ -31,36 +31,61 @@ impl Format {
     }
 }
 
-/// Chooses the format from `_format` (which wins) or `Accept`; JSON when neither names one.
+/// Chooses the format from `_format` (which wins) or `Accept`, ranked by quality (`q`, ranges with
+/// `q=0` excluded); JSON when neither names one.
 ///
 /// # Errors
-/// [`FhirError::UnsupportedVersion`] when `Accept` requests a `fhirVersion` other than 3.0.
+/// [`FhirError::UnsupportedVersion`] when the chosen `Accept` range requests a `fhirVersion` other
+/// than 3.0.
 pub fn negotiate(accept: Option<&str>, format_param: Option<&str>) -> Result<Format, FhirError> {
     if let Some(format) = format_param.and_then(from_mime) {
         return Ok(format);
     }
-    let Some(accept) = accept else {
-        return Ok(Format::Json);
-    };
-
-    let mut chosen = None;
-    for media_range in accept.split(',') {
-        let mut parts = media_range.split(';').map(str::trim);
-        let mime = parts.next().unwrap_or_default();
-        let Some(format) = from_mime(mime) else {
+    for range in ranked(accept.unwrap_or_default()) {
+        let Some(format) = from_mime(range.mime) else {
             continue;
         };
-        for parameter in parts {
-            if let Some((key, value)) = parameter.split_once('=') {
+        if range.fhir_version.is_some_and(|v| !v.starts_with("3.0")) {
+            return Err(FhirError::UnsupportedVersion);
+        }
+        return Ok(format);
+    }
+    Ok(Format::Json)
+}
+
+/// One media range of an `Accept` header.
+struct MediaRange<'a> {
+    mime: &'a str,
+    quality: f32,
+    fhir_version: Option<&'a str>,
+}
+
+/// Splits `Accept` into its media ranges, best quality first (ties keep their order), without the
+/// ranges the client refuses (`q=0`).
+fn ranked(accept: &str) -> Vec<MediaRange<'_>> {
+    let mut ranges: Vec<MediaRange<'_>> = accept
+        .split(',')
+        .map(|range| {
+            let mut parts = range.split(';').map(str::trim);
+            let mut media = MediaRange {
+                mime: parts.next().unwrap_or_default(),
+                quality: 1.0,
+                fhir_version: None,
+            };
+            for (key, value) in parts.filter_map(|p| p.split_once('=')) {
                 let value = value.trim().trim_matches('"');
-                if key.trim().eq_ignore_ascii_case("fhirVersion") && !value.starts_with("3.0") {
-                    return Err(FhirError::UnsupportedVersion);
+                if key.trim().eq_ignore_ascii_case("q") {
+                    media.quality = value.parse().unwrap_or(0.0);
+                } else if key.trim().eq_ignore_ascii_case("fhirVersion") {
+                    media.fhir_version = Some(value);
                 }
             }
-        }
-        chosen.get_or_insert(format);
-    }
-    Ok(chosen.unwrap_or(Format::Json))
+            media
+        })
+        .filter(|range| range.quality > 0.0 && !range.mime.is_empty())
+        .collect();
+    ranges.sort_by(|a, b| b.quality.total_cmp(&a.quality));
+    ranges
 }
 
 pub(super) fn from_mime(mime: &str) -> Option<Format> {
@@ -80,18 +105,41 @@ pub(super) fn from_mime(mime: &str) -> Option<Format> {
 /// Tells whether the client asked for a FHIR format at all (used by the Binary read, which otherwise
 /// returns the raw document).
 pub fn asks_for_fhir(accept: Option<&str>, format_param: Option<&str>) -> bool {
-    format_param.and_then(from_mime).is_some()
-        || accept.is_some_and(|accept| {
-            accept
-                .split(',')
-                .filter_map(|range| range.split(';').next())
-                .any(|mime| from_mime(mime).is_some())
-        })
+    if format_param.and_then(from_mime).is_some() {
+        return true;
+    }
+    // The best-ranked range decides: a FHIR type asks for FHIR, anything else (a PDF, */*) for
+    // the document itself.
+    ranked(accept.unwrap_or_default())
+        .first()
+        .is_some_and(|range| from_mime(range.mime).is_some())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quality_ranks_the_ranges() {
+        let xml_preferred = "application/fhir+json;q=0.5, application/fhir+xml;q=0.9";
+        assert_eq!(negotiate(Some(xml_preferred), None).unwrap(), Format::Xml);
+        let json_refused = "application/fhir+json;q=0, application/fhir+xml";
+        assert_eq!(negotiate(Some(json_refused), None).unwrap(), Format::Xml);
+
+        assert!(!asks_for_fhir(
+            Some("application/fhir+json;q=0, application/pdf"),
+            None
+        ));
+        assert!(!asks_for_fhir(
+            Some("application/pdf, application/fhir+json;q=0.9"),
+            None
+        ));
+        assert!(asks_for_fhir(
+            Some("application/pdf;q=0.5, application/fhir+xml"),
+            None
+        ));
+        assert!(!asks_for_fhir(Some("*/*"), None));
+    }
 
     #[test]
     fn default_is_json() {

@@ -3,6 +3,7 @@
 use std::time::Instant;
 
 use axum::Extension;
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -63,11 +64,14 @@ impl RequestMeta {
 /// `GET /{naam}/{gegevensdienst}/{type}`: a search.
 pub(super) async fn search(
     State(deps): State<FhirDeps>,
-    Path((naam, gegevensdienst, resource_type)): Path<(String, String, String)>,
+    path: Result<Path<(String, String, String)>, PathRejection>,
     RawQuery(query): RawQuery,
     peer: Option<Extension<tls::PeerCertificate>>,
     headers: HeaderMap,
 ) -> Response {
+    let Ok(Path((naam, gegevensdienst, resource_type))) = path else {
+        return bad_path(&deps, &headers);
+    };
     let client_names = client_names(peer.as_ref());
     let started = Instant::now();
     let meta = RequestMeta::from_headers(&headers);
@@ -115,11 +119,14 @@ pub(super) async fn search(
 /// DocumentReference, DocumentManifest); other reads are not offered.
 pub(super) async fn read(
     State(deps): State<FhirDeps>,
-    Path((naam, gegevensdienst, resource_type, id)): Path<(String, String, String, String)>,
+    path: Result<Path<(String, String, String, String)>, PathRejection>,
     RawQuery(query): RawQuery,
     peer: Option<Extension<tls::PeerCertificate>>,
     headers: HeaderMap,
 ) -> Response {
+    let Ok(Path((naam, gegevensdienst, resource_type, id))) = path else {
+        return bad_path(&deps, &headers);
+    };
     let client_names = client_names(peer.as_ref());
     let started = Instant::now();
     let meta = RequestMeta::from_headers(&headers);
@@ -213,6 +220,20 @@ pub(super) async fn metadata(
         Err(error) => (Format::Json, Err(error)),
     };
     finish(&deps, &meta, &label, started, format, result)
+}
+
+/// A path whose segments are not valid UTF-8 after percent-decoding: 400 with an OperationOutcome.
+fn bad_path(deps: &FhirDeps, headers: &HeaderMap) -> Response {
+    let meta = RequestMeta::from_headers(headers);
+    let error = FhirError::BadRequest("the URL path is not valid percent-encoded UTF-8".to_owned());
+    finish(
+        deps,
+        &meta,
+        "other",
+        Instant::now(),
+        Format::Json,
+        Err(error),
+    )
 }
 
 /// Any other path: 404 with an OperationOutcome.

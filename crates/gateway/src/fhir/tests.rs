@@ -582,3 +582,20 @@ async fn old_results_outside_window() {
         );
     }
 }
+
+#[tokio::test]
+async fn invalid_utf8_path_is_bad_request() {
+    let fixture = fixture(vec![]);
+
+    let (response, body) = get(
+        &fixture,
+        "/huisartsenpraktijk-delinde/51/Binary/%ff%fe",
+        Some(TOKEN_51),
+        None,
+    )
+    .await;
+
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let outcome: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(outcome["resourceType"], "OperationOutcome");
+}
