@@ -13,7 +13,7 @@ use crate::state::App;
 
 /// Builds the back-channel router without the FHIR routes.
 pub fn router(app: Arc<App>) -> Router {
-    // The handlers answer an oversized body with an OAuth error; the limit stops reading early.
+    // The handlers reject an oversized body with an OAuth error; the limit stops reading early.
     Router::new()
         .route("/oauth/token", post(token::token))
         .route("/oauth/revoke", post(revoke::revoke))

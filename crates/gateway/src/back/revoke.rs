@@ -28,7 +28,7 @@ pub async fn revoke(
         medmij_request_id: header_text(&headers, "MedMij-Request-ID"),
         correlation_id: header_text(&headers, "X-Correlation-ID"),
     };
-    // A body over the router's limit arrives as a rejection; it holds no usable token either.
+    // A body over the router's limit arrives as a rejection; it contains no usable token either.
     let body = body.unwrap_or_default();
     let Some(token) = token_field(&body) else {
         return error(OAuthError::InvalidRequest, "Missing token.", &ids);

@@ -27,7 +27,7 @@ pub async fn token(
         medmij_request_id: header_text(&headers, "MedMij-Request-ID"),
         correlation_id: header_text(&headers, "X-Correlation-ID"),
     };
-    // A body over the router's limit arrives as a rejection and gets the oversized-body answer.
+    // A body over the router's limit arrives as a rejection and gets the oversized-body error.
     let outcome = match body {
         Ok(body) => handle(&app, peer.map(|p| p.0), &headers, &body, &ids).await,
         Err(_) => Err(OAuthFailure::new(

@@ -108,8 +108,8 @@ pub fn asks_for_fhir(accept: Option<&str>, format_param: Option<&str>) -> bool {
     if format_param.and_then(from_mime).is_some() {
         return true;
     }
-    // The best-ranked range decides: a FHIR type asks for FHIR, anything else (a PDF, */*) for
-    // the document itself.
+    // The best-ranked range decides: a FHIR type selects the FHIR Binary, anything else (a PDF,
+    // */*) selects the document itself.
     ranked(accept.unwrap_or_default())
         .first()
         .is_some_and(|range| from_mime(range.mime).is_some())
