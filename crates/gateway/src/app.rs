@@ -10,7 +10,7 @@ use tokio::task::JoinHandle;
 use crate::availability::PatientDirectory;
 use crate::config::Config;
 use crate::digid::{Digid, DigidError};
-use crate::front::session::Sessions;
+use crate::front::session_store::Sessions;
 use crate::grants::Grants;
 use crate::lists::ListRefresher;
 use crate::metrics::Metrics;
@@ -150,11 +150,14 @@ pub async fn start_with_directory(
 
     let digid = Digid::from_config(&config)?;
     let app = Arc::new(App {
-        grants: Grants::new(store).with_deadline(std::time::Duration::from_millis(
+        grants: Grants::new(store.clone()).with_deadline(std::time::Duration::from_millis(
             config.token.store_deadline_ms,
         )),
         lists: SharedLists::default(),
-        sessions: Sessions::new(time::Duration::seconds(config.lifetimes.session_secs)),
+        sessions: Sessions::new(
+            time::Duration::seconds(config.lifetimes.session_secs),
+            store.clone(),
+        ),
         digid,
         directory,
         provider_view: state::provider_view(&config),

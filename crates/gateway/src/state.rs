@@ -10,7 +10,7 @@ use medmij::lists::{GegevensdienstId, Lists};
 use crate::availability::PatientDirectory;
 use crate::config::Config;
 use crate::digid::Digid;
-use crate::front::session::Sessions;
+use crate::front::session_store::Sessions;
 use crate::grants::Grants;
 use crate::metrics::Metrics;
 

@@ -102,7 +102,7 @@ pub async fn authorize(
     if let Some(cookie) = set_cookie(&session, app.config.lifetimes.session_secs) {
         response.headers_mut().insert(header::SET_COOKIE, cookie);
     }
-    app.sessions.put(session, now);
+    app.sessions.put(session, now).await;
     response
 }
 
@@ -116,13 +116,12 @@ pub async fn resume(
         .find(|(name, _)| name == "lang")
         .map(|(_, value)| value.into_owned());
     let now = app.clock.now();
-    let Some(mut session) = session_cookie(&headers).and_then(|id| app.sessions.get(&id, now))
-    else {
+    let Some(mut session) = app.sessions.find(session_cookie(&headers), now).await else {
         return expired(language(&headers, lang_param.as_deref(), None));
     };
     if let Some(lang) = lang_param.as_deref().and_then(Lang::parse) {
         session.lang = Some(lang);
-        app.sessions.put(session.clone(), now);
+        app.sessions.put(session.clone(), now).await;
     }
     let tr = language(&headers, None, Some(&session));
     match &session.step {

@@ -21,7 +21,7 @@ use crate::state::App;
 /// Handles the consent form: `decision=yes|no`, optional `indefinite=yes`.
 pub async fn consent(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Response {
     let now = app.clock.now();
-    let Some(session) = session_cookie(&headers).and_then(|id| app.sessions.get(&id, now)) else {
+    let Some(session) = app.sessions.find(session_cookie(&headers), now).await else {
         return expired(language(&headers, None, None));
     };
     let tr = language(&headers, None, Some(&session));
@@ -54,7 +54,8 @@ pub async fn consent(State(app): State<Arc<App>>, headers: HeaderMap, body: Byte
                 OAuthError::AccessDenied,
                 ErrorDescription::AuthorizationDenied,
             ),
-        );
+        )
+        .await;
     }
 
     let duration = if form_value(&body, "indefinite").as_deref() == Some("yes") {
@@ -80,7 +81,7 @@ pub async fn consent(State(app): State<Arc<App>>, headers: HeaderMap, body: Byte
     {
         return technical_error(tr, &session, &error);
     }
-    app.sessions.remove(&session.id);
+    app.sessions.remove(&session.id).await;
     tracing::info!(
         session = %session.public_id,
         client_id = %session.request.client_id,

@@ -22,8 +22,7 @@ use crate::state::App;
 /// Handles the landing and cancel page forms: `action=login` or `action=stop`.
 pub async fn login(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Response {
     let now = app.clock.now();
-    let Some(mut session) = session_cookie(&headers).and_then(|id| app.sessions.get(&id, now))
-    else {
+    let Some(mut session) = app.sessions.find(session_cookie(&headers), now).await else {
         return expired(language(&headers, None, None));
     };
     let tr = language(&headers, None, Some(&session));
@@ -53,7 +52,8 @@ pub async fn login(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes)
                 OAuthError::AccessDenied,
                 ErrorDescription::AuthorizationDenied,
             ),
-        );
+        )
+        .await;
     }
 
     match app.digid.login_redirect(&session.relay, now) {
@@ -64,7 +64,7 @@ pub async fn login(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes)
                 "sending the browser to DigiD"
             );
             session.step = Step::Digid { saml_request_id };
-            app.sessions.put(session, now);
+            app.sessions.put(session, now).await;
             redirect(&location)
         }
         Err(error) => technical_error(tr, &session, &error),
@@ -87,8 +87,7 @@ pub async fn acs(
     Query(params): Query<AcsParams>,
 ) -> Response {
     let now = app.clock.now();
-    let Some(mut session) = session_cookie(&headers).and_then(|id| app.sessions.get(&id, now))
-    else {
+    let Some(mut session) = app.sessions.find(session_cookie(&headers), now).await else {
         return expired(language(&headers, None, None));
     };
     let tr = language(&headers, None, Some(&session));
@@ -111,7 +110,7 @@ pub async fn acs(
             tracing::info!(session = %session.public_id, %reason, "DigiD login cancelled or failed");
             app.metrics.authorize("digid-cancelled");
             session.step = Step::Cancelled;
-            app.sessions.put(session.clone(), now);
+            app.sessions.put(session.clone(), now).await;
             return cancel_page(tr, &session);
         }
         Err(DigidError::Saml(saml::SamlError::Http(reason))) => {
@@ -127,7 +126,8 @@ pub async fn acs(
                     OAuthError::AccessDenied,
                     ErrorDescription::IdentityNotEstablished,
                 ),
-            );
+            )
+            .await;
         }
     };
 
@@ -165,17 +165,18 @@ pub async fn acs(
             &app,
             &session,
             OAuthFailure::new(OAuthError::AccessDenied, ErrorDescription::NoSuchResources),
-        );
+        )
+        .await;
     }
 
     session.step = Step::Consent { bsn: assertion.bsn };
-    app.sessions.put(session.clone(), now);
+    app.sessions.put(session.clone(), now).await;
     consent_page(&app, tr, &session)
 }
 
 /// Ends the session and redirects to the PGO with an OAuth error.
-pub fn finish_with_error(app: &App, session: &Session, failure: OAuthFailure) -> Response {
-    app.sessions.remove(&session.id);
+pub async fn finish_with_error(app: &App, session: &Session, failure: OAuthFailure) -> Response {
+    app.sessions.remove(&session.id).await;
     let Ok(url) = Url::parse(&session.request.redirect_uri) else {
         return expired(language(&HeaderMap::new(), None, Some(session)));
     };

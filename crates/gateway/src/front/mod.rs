@@ -5,6 +5,7 @@ mod consent;
 mod login;
 pub mod pages;
 pub mod session;
+pub mod session_store;
 
 use std::sync::Arc;
 

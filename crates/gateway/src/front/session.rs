@@ -1,14 +1,12 @@
 //! Server-side browser sessions of the front channel, from authorization request to consent.
 //!
 //! The browser holds only a random cookie value. DigiD sees a separate short relay key, so that
-//! neither the cookie value nor the PGO's `state` leaves the gateway.
-
-use std::collections::HashMap;
-use std::sync::{Mutex, PoisonError};
+//! neither the cookie value nor the PGO's `state` leaves the gateway. The sessions themselves live in
+//! the shared store (see `session_store`), so that any gateway node can serve the next step.
 
 use common::Bsn;
 use rand::RngCore;
-use time::{Duration, OffsetDateTime};
+use time::OffsetDateTime;
 
 use crate::i18n::Lang;
 
@@ -102,63 +100,6 @@ pub fn secrets_equal(a: &str, b: &str) -> bool {
             == 0
 }
 
-/// The sessions of this gateway node, kept in memory.
-///
-/// NOTE: sessions live in one node's memory, so with several nodes the load balancer must keep a
-/// browser on one node for the few minutes of a login. Codes and tokens are in the shared store.
-#[derive(Debug)]
-pub struct Sessions {
-    lifetime: Duration,
-    map: Mutex<HashMap<String, Session>>,
-}
-
-impl Sessions {
-    /// Creates an empty session table whose sessions end `lifetime` after their request.
-    pub fn new(lifetime: Duration) -> Sessions {
-        Sessions {
-            lifetime,
-            map: Mutex::new(HashMap::new()),
-        }
-    }
-
-    /// Stores or replaces a session and drops the expired ones.
-    pub fn put(&self, session: Session, now: OffsetDateTime) {
-        let mut map = self.map.lock().unwrap_or_else(PoisonError::into_inner);
-        let lifetime = self.lifetime;
-        map.retain(|_, s| now - s.created <= lifetime);
-        map.insert(session.id.clone(), session);
-    }
-
-    /// Returns a copy of the live session with cookie value `id`.
-    pub fn get(&self, id: &str, now: OffsetDateTime) -> Option<Session> {
-        let map = self.map.lock().unwrap_or_else(PoisonError::into_inner);
-        map.get(id)
-            .filter(|s| now - s.created <= self.lifetime)
-            .cloned()
-    }
-
-    /// Removes a session, so that its forms cannot be used again.
-    pub fn remove(&self, id: &str) -> Option<Session> {
-        self.map
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .remove(id)
-    }
-
-    /// Returns the number of sessions held, live or not yet dropped.
-    pub fn len(&self) -> usize {
-        self.map
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .len()
-    }
-
-    /// Checks whether no session is held.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -175,17 +116,6 @@ mod tests {
             correlation_id: "c".into(),
             request_id: "r".into(),
         }
-    }
-
-    #[test]
-    fn sessions_expire_after_lifetime() {
-        let start = datetime!(2026-12-04 12:00 UTC);
-        let sessions = Sessions::new(Duration::minutes(15));
-        let session = Session::new(request(), start, None);
-        let id = session.id.clone();
-        sessions.put(session, start);
-        assert!(sessions.get(&id, start + Duration::minutes(14)).is_some());
-        assert!(sessions.get(&id, start + Duration::minutes(16)).is_none());
     }
 
     #[test]
