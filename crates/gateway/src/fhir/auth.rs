@@ -13,8 +13,15 @@ pub fn hash_token(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-/// Reads the token from `Authorization: Bearer <token>`; other schemes and empty tokens count as missing.
+/// Reads the token from `Authorization: Bearer <token>`; other schemes and empty tokens count as
+/// missing. Several `Authorization` headers are a bad request (RFC 6750 §3.1 `invalid_request`),
+/// because which one counts would otherwise depend on the proxy in front.
 pub fn bearer(headers: &HeaderMap) -> Result<&str, FhirError> {
+    if headers.get_all(header::AUTHORIZATION).iter().count() > 1 {
+        return Err(FhirError::BadRequest(
+            "send one Authorization header".to_owned(),
+        ));
+    }
     let value = headers
         .get(header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
@@ -127,6 +134,12 @@ mod tests {
             HeaderValue::from_static("bearer tok-1"),
         );
         assert_eq!(bearer(&headers), Ok("tok-1"));
+
+        headers.append(
+            header::AUTHORIZATION,
+            HeaderValue::from_static("Bearer tok-2"),
+        );
+        assert!(matches!(bearer(&headers), Err(FhirError::BadRequest(_))));
     }
 
     #[test]
