@@ -2,6 +2,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod compact;
 pub mod interaction;
 pub mod query;
 pub mod read;

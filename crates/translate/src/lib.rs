@@ -106,7 +106,12 @@ pub fn translate_all(xmls: &[&str], ctx: &Context) -> Result<Translation, Transl
 
 /// Parses the answers and translates their messages. The parse trees are dropped on return.
 fn build<'c>(xmls: &[&str], ctx: &'c Context) -> Result<Builder<'c>, TranslateError> {
-    let docs = xmls
+    // Without the indentation the parse trees have about half the nodes.
+    let texts: Vec<_> = xmls
+        .iter()
+        .map(|xml| hl7v3::compact::without_indentation(xml))
+        .collect();
+    let docs = texts
         .iter()
         .map(|xml| hl7v3::read::parse(xml))
         .collect::<Result<Vec<_>, _>>()?;
