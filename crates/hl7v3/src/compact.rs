@@ -35,6 +35,8 @@ pub fn without_indentation(xml: &str) -> Cow<'_, str> {
     match out {
         Some(mut out) => {
             out.push_str(&xml[copied..]);
+            // The buffer was sized for the whole input; give back what the indentation took.
+            out.shrink_to_fit();
             Cow::Owned(out)
         }
         None => Cow::Borrowed(xml),
