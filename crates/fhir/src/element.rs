@@ -25,7 +25,7 @@ pub enum Kind {
 /// A resource is an element named after its type (`Patient`), and a nested resource (a Bundle entry's
 /// `resource` or a `contained` resource) is the single child of its wrapping element.
 ///
-/// The layout is kept small because a translation holds thousands of elements: strings of up
+/// The layout is kept small because a translation builds thousands of elements: strings of up
 /// to 24 bytes are stored inline, names known at compile time are not copied, the rare `id` and `url`
 /// attributes share one optional box, and an empty children list does not allocate.
 #[derive(Debug, Clone, PartialEq)]

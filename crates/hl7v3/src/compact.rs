@@ -1,5 +1,5 @@
-//! Dropping the indentation between elements before parsing, which roughly halves the nodes of a
-//! pretty-printed AORTA answer and with it the parse tree's memory.
+//! Removal of the indentation between elements before parsing, which roughly halves the nodes of a
+//! pretty-printed AORTA response and with it the parse tree's memory.
 //!
 //! Only whitespace that is the whole text between a `>` and the next `<` goes. Text with other
 //! characters, attribute values, comments, CDATA sections and processing instructions are copied

@@ -100,7 +100,7 @@ pub async fn serve(
     .await;
 }
 
-/// Does what [`serve`] does, with the given time limits per connection.
+/// Serves like [`serve`], with the given time limits per connection.
 pub async fn serve_with_limits(
     listener: TcpListener,
     config: Arc<ServerConfig>,

@@ -104,7 +104,7 @@ pub fn translate_all(xmls: &[&str], ctx: &Context) -> Result<Translation, Transl
     Ok(builder.finish())
 }
 
-/// Parses the answers and translates their messages. The parse trees are dropped on return.
+/// Parses the LSP responses and translates their messages. The parse trees are dropped on return.
 fn build<'c>(xmls: &[&str], ctx: &'c Context) -> Result<Builder<'c>, TranslateError> {
     // Without the indentation the parse trees have about half the nodes.
     let texts: Vec<_> = xmls

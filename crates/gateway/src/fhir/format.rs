@@ -123,8 +123,8 @@ mod tests {
     fn quality_ranks_the_ranges() {
         let xml_preferred = "application/fhir+json;q=0.5, application/fhir+xml;q=0.9";
         assert_eq!(negotiate(Some(xml_preferred), None).unwrap(), Format::Xml);
-        let json_refused = "application/fhir+json;q=0, application/fhir+xml";
-        assert_eq!(negotiate(Some(json_refused), None).unwrap(), Format::Xml);
+        let json_excluded = "application/fhir+json;q=0, application/fhir+xml";
+        assert_eq!(negotiate(Some(json_excluded), None).unwrap(), Format::Xml);
 
         assert!(!asks_for_fhir(
             Some("application/fhir+json;q=0, application/pdf"),

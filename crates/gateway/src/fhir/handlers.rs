@@ -162,8 +162,8 @@ pub(super) async fn read(
                 if !searches::readable(gegevensdienst, resource_type) {
                     return Err(FhirError::NotSupported(format!(
                         "reading {} by id is not supported in gegevensdienst {}",
-                        type_label(resource_type),
-                        type_label(gegevensdienst)
+                        echo_safe(resource_type, "this resource type"),
+                        echo_safe(gegevensdienst, "this gegevensdienst")
                     )));
                 }
                 let practice = practice(deps, naam, gegevensdienst).await?;
@@ -222,7 +222,8 @@ pub(super) async fn metadata(
     finish(&deps, &meta, &label, started, format, result)
 }
 
-/// A path whose segments are not valid UTF-8 after percent-decoding: 400 with an OperationOutcome.
+/// Rejects a path whose segments are not valid UTF-8 after percent-decoding, with 400 and an
+/// OperationOutcome.
 fn bad_path(deps: &FhirDeps, headers: &HeaderMap) -> Response {
     let meta = RequestMeta::from_headers(headers);
     let error = FhirError::BadRequest("the URL path is not valid percent-encoded UTF-8".to_owned());
@@ -352,13 +353,13 @@ pub(super) async fn practice(
 
 /// Refuses to send a body that contains the patient's BSN anywhere (defence in depth: the translation
 /// masks BSN identifiers, but free text could still carry one).
-/// Returns `text` for an error message when it is a short name, else a neutral word, so that
-/// caller text is not echoed at length.
-fn type_label(text: &str) -> &str {
-    let short_name =
-        !text.is_empty() && text.len() <= 40 && text.bytes().all(|b| b.is_ascii_alphabetic())
-            || text.len() <= 3 && text.bytes().all(|b| b.is_ascii_digit());
-    if short_name { text } else { "this resource" }
+/// Returns `text` for an error message when it is a short name (letters, or a number of up to
+/// three digits such as a gegevensdienst id), else `fallback`, so that caller text is not echoed.
+fn echo_safe<'a>(text: &'a str, fallback: &'a str) -> &'a str {
+    let word =
+        !text.is_empty() && text.len() <= 40 && text.bytes().all(|b| b.is_ascii_alphabetic());
+    let number = !text.is_empty() && text.len() <= 3 && text.bytes().all(|b| b.is_ascii_digit());
+    if word || number { text } else { fallback }
 }
 
 pub(super) fn ensure_no_bsn(text: &str, bsn: &Bsn) -> Result<(), FhirError> {

@@ -343,7 +343,7 @@ mod tests {
     }
 
     #[test]
-    fn bsn_shaped_codes_stay_out_of_the_self_link() {
+    fn self_query_drops_bsn_shaped_codes() {
         let search = find("49", "Observation").unwrap();
         let params = parse("code=http://loinc.org%7C999991127&date=ge2026", search).unwrap();
 
