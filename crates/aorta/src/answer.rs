@@ -130,7 +130,7 @@ pub fn check_answer(
 
 /// Returns `acknowledgement/targetTransmission/id` of the `MCCI_IN200101` batch, if the document
 /// holds a batch; a batch without it yields an empty id, which matches no query.
-fn batch_target(doc: &roxmltree::Document<'_>) -> Option<Ii> {
+fn batch_target(doc: &hl7v3::dom::Document<'_>) -> Option<Ii> {
     let batch = doc
         .descendants()
         .find(|n| n.has_tag_name((hl7v3::xml::HL7_NS, "MCCI_IN200101")))?;

@@ -43,7 +43,7 @@ pub struct Fault {
 }
 
 /// Returns the fault of a SOAP envelope, or `None` when the body contains no `soap:Fault`.
-pub fn fault(doc: &roxmltree::Document<'_>) -> Option<Fault> {
+pub fn fault(doc: &hl7v3::dom::Document<'_>) -> Option<Fault> {
     let root = doc.root_element();
     if !root.has_tag_name((SOAP_NS, "Envelope")) {
         return None;
@@ -78,7 +78,7 @@ mod tests {
             "<?xml version=\"1.0\"?>\n<A xmlns=\"urn:hl7-org:v3\"/>",
             "<H/>",
         );
-        let doc = roxmltree::Document::parse(&xml).unwrap();
+        let doc = hl7v3::read::parse(&xml).unwrap();
         let body = doc
             .descendants()
             .find(|n| n.has_tag_name((SOAP_NS, "Body")))
@@ -95,7 +95,7 @@ mod tests {
             "<s:Envelope xmlns:s=\"{SOAP_NS}\"><s:Body><s:Fault><faultcode>s:Client</faultcode>\
              <faultstring> bad token </faultstring></s:Fault></s:Body></s:Envelope>"
         );
-        let doc = roxmltree::Document::parse(&xml).unwrap();
+        let doc = hl7v3::read::parse(&xml).unwrap();
         let fault = fault(&doc).unwrap();
         assert_eq!(fault.code, "s:Client");
         assert_eq!(fault.reason, "bad token");

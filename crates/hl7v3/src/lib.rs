@@ -2,7 +2,7 @@
 
 #![forbid(unsafe_code)]
 
-pub mod compact;
+pub mod dom;
 pub mod interaction;
 pub mod query;
 pub mod read;
@@ -29,7 +29,7 @@ impl Ii {
     }
 
     /// Reads the `root` and `extension` attributes of an II element.
-    pub fn from_node(node: roxmltree::Node<'_, '_>) -> Self {
+    pub fn from_node(node: dom::Node<'_, '_>) -> Self {
         Self {
             root: node.attribute("root").unwrap_or_default().to_owned(),
             extension: node.attribute("extension").map(str::to_owned),

@@ -1,7 +1,7 @@
 //! Reading AORTA answers: safe parsing, unwrapping SOAP, HTTP captures and batches, and the
 //! transmission and ControlAct wrapper facts (acknowledgement, queryAck, detected issues, patients).
 
-use roxmltree::{Document, Node, ParsingOptions};
+use crate::dom::{Document, Node};
 
 use crate::Ii;
 use crate::xml::{child, children, elements, path, path_attr, text};
@@ -9,7 +9,8 @@ use crate::xml::{child, children, elements, path, path_attr, text};
 /// Largest accepted message text in bytes (answers with PDF/A documents stay well below this).
 pub const MAX_MESSAGE_BYTES: usize = 32 * 1024 * 1024;
 
-/// Largest accepted number of XML nodes, which bounds memory use on hostile input.
+/// Largest accepted number of XML nodes and attributes together, which bounds memory use on
+/// hostile input (about 28 bytes each).
 pub const MAX_NODES: u32 = 2_000_000;
 
 /// Maximum nesting depth of wrappers (HTTP capture, SOAP, batch) around the interactions.
@@ -34,7 +35,7 @@ pub enum ReadError {
     Dtd,
     /// The text is not well-formed XML (or exceeds the node limit).
     #[error("message is not well-formed XML: {0}")]
-    Xml(#[from] roxmltree::Error),
+    Xml(#[from] crate::dom::Error),
     /// No HL7v3 interaction was found inside the wrappers.
     #[error("no HL7v3 interaction found below the root element <{0}>")]
     NoInteraction(String),
@@ -48,7 +49,7 @@ pub enum ReadError {
     },
 }
 
-/// Parses message text after checking its size and rejecting DTDs and entity declarations.
+/// Parses message text after checking its size; DTDs and entity declarations are refused.
 pub fn parse(xml: &str) -> Result<Document<'_>, ReadError> {
     if xml.len() > MAX_MESSAGE_BYTES {
         return Err(ReadError::TooLarge {
@@ -56,27 +57,9 @@ pub fn parse(xml: &str) -> Result<Document<'_>, ReadError> {
             limit: MAX_MESSAGE_BYTES,
         });
     }
-    if contains_dtd(xml) {
-        return Err(ReadError::Dtd);
-    }
-    let options = ParsingOptions {
-        allow_dtd: false,
-        nodes_limit: MAX_NODES,
-        ..ParsingOptions::default()
-    };
-    Ok(Document::parse_with_options(xml, options)?)
-}
-
-/// Detects DOCTYPE and ENTITY declarations. roxmltree accepts an empty `<!DOCTYPE x>`, but lspplus rejects them all.
-fn contains_dtd(xml: &str) -> bool {
-    let bytes = xml.as_bytes();
-    memchr::memmem::find_iter(bytes, b"<!").any(|start| {
-        let rest = &bytes[start + 2..];
-        rest.get(..7)
-            .is_some_and(|w| w.eq_ignore_ascii_case(b"DOCTYPE"))
-            || rest
-                .get(..6)
-                .is_some_and(|w| w.eq_ignore_ascii_case(b"ENTITY"))
+    Document::parse(xml, MAX_NODES).map_err(|error| match error {
+        crate::dom::Error::Dtd => ReadError::Dtd,
+        other => ReadError::Xml(other),
     })
 }
 

@@ -1,6 +1,6 @@
-//! Small navigation helpers over roxmltree nodes, matching HL7v3 elements by local name.
+//! Small navigation helpers over the message tree, matching HL7v3 elements by local name.
 
-use roxmltree::Node;
+use crate::dom::{Node, same};
 
 /// The HL7v3 namespace `urn:hl7-org:v3`.
 pub const HL7_NS: &str = "urn:hl7-org:v3";
@@ -11,7 +11,7 @@ pub const XSI_NS: &str = "http://www.w3.org/2001/XMLSchema-instance";
 /// Returns the first child element with this local name.
 pub fn child<'a, 'i>(node: Node<'a, 'i>, name: &str) -> Option<Node<'a, 'i>> {
     node.children()
-        .find(|n| n.is_element() && n.tag_name().name() == name)
+        .find(|n| n.is_element() && same(n.tag_name().name(), name))
 }
 
 /// Returns every child element with this local name, in document order.
@@ -20,7 +20,7 @@ pub fn children<'a, 'i>(
     name: &'a str,
 ) -> impl Iterator<Item = Node<'a, 'i>> + 'a {
     node.children()
-        .filter(move |n| n.is_element() && n.tag_name().name() == name)
+        .filter(move |n| n.is_element() && same(n.tag_name().name(), name))
 }
 
 /// Returns every child element, in document order.
@@ -58,7 +58,8 @@ pub fn xsi_type<'a>(node: Node<'a, '_>) -> Option<&'a str> {
 
 /// Tells whether an element carries a `templateId` child with this root.
 pub fn has_template(node: Node<'_, '_>, template_root: &str) -> bool {
-    children(node, "templateId").any(|t| t.attribute("root") == Some(template_root))
+    children(node, "templateId")
+        .any(|t| t.attribute("root").is_some_and(|r| same(r, template_root)))
 }
 
 /// Parses the date part of an HL7v3 TS value (`YYYYMMDD`, any time and zone after it ignored).

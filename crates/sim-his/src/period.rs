@@ -9,7 +9,7 @@
 //! started before the range ends. Items without any date (alerts) are always kept. The `queryAck`
 //! counts are left as they were: they count subjects, not items.
 
-use roxmltree::Node;
+use hl7v3::dom::Node;
 use time::Date;
 
 use hl7v3::read::ReadError;

@@ -4,9 +4,9 @@
 //! in `wsse:Security`, covered by an XML signature of the trusted signing certificate, whose
 //! message id, addressee, time window, trigger event and patient must match the query.
 
+use hl7v3::dom::Node;
 use hl7v3::query::{ReceivedQuery, parse_query, trigger_event};
 use hl7v3::xml::HL7_NS;
-use roxmltree::Node;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
@@ -83,7 +83,11 @@ pub(crate) fn check_request(
     };
     let verified =
         xmldsig::verify(xml, trusted_signer_pem).map_err(|e| Rejection::Security(e.to_string()))?;
-    if !verified.covers(token) {
+    let token_ids = token
+        .attributes()
+        .filter(|a| xmldsig::is_id_attribute(a.namespace(), a.name()))
+        .map(|a| a.value());
+    if !verified.covers_any_id(token_ids) {
         return Err(Rejection::Security(
             "the signature does not cover the token".to_owned(),
         ));

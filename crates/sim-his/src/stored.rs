@@ -2,8 +2,8 @@
 //! answer, split where the `queryId` goes, with the namespaces it needs.
 
 use hl7v3::Interaction;
+use hl7v3::dom::Node;
 use hl7v3::read::Message;
-use roxmltree::Node;
 
 use crate::source::QueryContext;
 use crate::wrap::{Namespace, wrap, write_ii};
@@ -86,6 +86,7 @@ impl StoredAnswer {
 
 fn namespaces_in_scope(node: Node<'_, '_>) -> Vec<Namespace> {
     node.namespaces()
+        .into_iter()
         .filter(|ns| ns.name() != Some("xml"))
         .map(|ns| (ns.name().map(str::to_owned), ns.uri().to_owned()))
         .collect()

@@ -25,7 +25,11 @@ fn main() {
         }
         return;
     }
-    let _profiler = dhat::Profiler::builder().testing().build();
+    // With LSPPLUS_DHAT_JSON set, the full profile (allocation sites at the peak) goes to that file.
+    let _profiler = match std::env::var_os("LSPPLUS_DHAT_JSON") {
+        Some(path) => dhat::Profiler::builder().file_name(path).build(),
+        None => dhat::Profiler::builder().testing().build(),
+    };
     let text = std::fs::read_to_string(files[0]).unwrap();
     let input = text.len();
     let ctx = translate::Context::new("https://lspplus.localhost:8441/fhir/bench/49");

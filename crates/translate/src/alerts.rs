@@ -1,9 +1,9 @@
 //! Alerts (`REPC_IN990121NL`) to zib-Alert Flag.
 
 use fhir::{Element, Resource};
+use hl7v3::dom::Node;
 use hl7v3::read::Message;
 use hl7v3::xml::{child, children, text};
-use roxmltree::Node;
 
 use crate::builder::Builder;
 use crate::datatypes::{codeable_concept, episode_contexts, identifier, period, reference, ts_of};

@@ -1,9 +1,9 @@
 //! Allergies and intolerances (`REPC_IN990131NL`) to zib-AllergyIntolerance.
 
 use fhir::{Element, Resource};
+use hl7v3::dom::Node;
 use hl7v3::read::Message;
 use hl7v3::xml::{child, children, elements, path, text};
-use roxmltree::Node;
 
 use crate::builder::Builder;
 use crate::datatypes::{code_specification, codeable_concept, identifier, reference, ts_of};

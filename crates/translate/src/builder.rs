@@ -2,9 +2,9 @@
 
 use compact_str::CompactString;
 use fhir::{OperationOutcomeIssue, Resource};
+use hl7v3::dom::Node;
 use hl7v3::read::Message;
 use hl7v3::xml::{child, path};
-use roxmltree::Node;
 
 use crate::output::{Output, SearchMode};
 use crate::{Context, Translation, ids, parties};
@@ -24,7 +24,7 @@ pub struct Builder<'c> {
     /// The richest description of each person in a role, per document.
     pub roles: crate::practitioners::RoleIndex,
     /// Organizations added so far, by document address and node: their reference and name.
-    organizations: std::collections::HashMap<(usize, roxmltree::NodeId), (String, Option<String>)>,
+    organizations: std::collections::HashMap<(usize, hl7v3::dom::NodeId), (String, Option<String>)>,
 }
 
 impl<'c> Builder<'c> {

@@ -13,9 +13,9 @@
 //! `effectiveTime` as created) for all the letters in its `component/act`s.
 
 use fhir::{Element, Resource};
+use hl7v3::dom::Node;
 use hl7v3::read::Message;
 use hl7v3::xml::{child, children, path, text};
-use roxmltree::Node;
 
 use crate::builder::Builder;
 use crate::datatypes::{codeable_concept, coding_of, identifier, reference, ts_of};

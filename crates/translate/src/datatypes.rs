@@ -2,8 +2,8 @@
 
 use compact_str::CompactString;
 use fhir::Element;
+use hl7v3::dom::Node;
 use hl7v3::xml::{child, text};
-use roxmltree::Node;
 use time::{Date, Month, UtcOffset};
 
 /// Known code system OIDs and their FHIR system URIs; any other OID becomes `urn:oid:<oid>`.
@@ -107,9 +107,10 @@ fn lookup(table: &[(&str, &'static str)], oid: &str) -> CompactString {
 pub fn coding(node: Node<'_, '_>) -> Option<Element> {
     let code = node.attribute("code")?;
     let system = node.attribute("codeSystem").map(code_system_uri);
-    let mut coding = coding_of(system.as_deref(), code, node.attribute("displayName"));
+    let has_system = system.is_some();
+    let mut coding = coding_in(system, code, node.attribute("displayName"));
     if let Some(version) = node.attribute("codeSystemVersion") {
-        let position = usize::from(system.is_some());
+        let position = usize::from(has_system);
         coding
             .children
             .insert(position, Element::primitive("version", version));
@@ -117,8 +118,14 @@ pub fn coding(node: Node<'_, '_>) -> Option<Element> {
     Some(coding)
 }
 
-/// Builds a `coding` element from its parts.
-pub fn coding_of(system: Option<&str>, code: &str, display: Option<&str>) -> Element {
+/// Builds a `coding` element from its parts, with a system URI known at compile time.
+pub fn coding_of(system: Option<&'static str>, code: &str, display: Option<&str>) -> Element {
+    coding_in(system.map(CompactString::const_new), code, display)
+}
+
+/// Builds a `coding` element from its parts; the system is moved in, so that a URI from a
+/// table is kept without copying it.
+fn coding_in(system: Option<CompactString>, code: &str, display: Option<&str>) -> Element {
     Element::new("coding")
         .with_opt(system.map(|s| Element::primitive("system", s)))
         .with(Element::primitive("code", code))
@@ -195,7 +202,7 @@ pub fn reference(name: &'static str, target: &str, display: Option<&str>) -> Ele
 }
 
 /// Builds an extension whose value is a CodeableConcept with one coding.
-pub fn code_specification(system: &str, code: &str, display: &str) -> Element {
+pub fn code_specification(system: &'static str, code: &str, display: &str) -> Element {
     Element::extension(
         "http://nictiz.nl/fhir/StructureDefinition/code-specification",
         Element::new("valueCodeableConcept").with(coding_of(Some(system), code, Some(display))),

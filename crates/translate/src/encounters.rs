@@ -1,9 +1,9 @@
 //! Encounters (`PRPA_IN900350NL` contactmomenten) to gp-Encounter.
 
 use fhir::{Element, Resource};
+use hl7v3::dom::Node;
 use hl7v3::read::Message;
 use hl7v3::xml::{child, children, path, text};
-use roxmltree::Node;
 
 use crate::builder::Builder;
 use crate::datatypes::{codeable_concept, coding, identifier, reference, ts_of};

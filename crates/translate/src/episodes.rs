@@ -2,9 +2,9 @@
 //! zib-Problem Condition.
 
 use fhir::{Element, Resource};
+use hl7v3::dom::Node;
 use hl7v3::read::Message;
 use hl7v3::xml::{child, children, elements, has_template, path, text};
-use roxmltree::Node;
 
 use crate::builder::Builder;
 use crate::datatypes::{code_specification, codeable_concept, identifier, reference, ts_of};

@@ -1,7 +1,7 @@
 //! Deterministic resource ids derived from HL7v3 instance identifiers.
 
+use hl7v3::dom::Node;
 use hl7v3::xml::children;
-use roxmltree::Node;
 
 /// Namespace for the name-based (v5) UUIDs of ids that do not fit FHIR's id syntax.
 const ID_NAMESPACE: uuid::Uuid = uuid::Uuid::from_u128(0x6c73_7070_6c75_7300_8000_0000_0000_0001);

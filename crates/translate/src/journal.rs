@@ -3,9 +3,9 @@
 
 use compact_str::CompactString;
 use fhir::{Element, Resource};
+use hl7v3::dom::Node;
 use hl7v3::read::Message;
 use hl7v3::xml::{child, children, elements, has_template, path, text};
-use roxmltree::Node;
 
 use crate::builder::Builder;
 use crate::datatypes::{coding, coding_of, identifier, reference, ts_of};

@@ -106,12 +106,7 @@ pub fn translate_all(xmls: &[&str], ctx: &Context) -> Result<Translation, Transl
 
 /// Parses the LSP responses and translates their messages. The parse trees are dropped on return.
 fn build<'c>(xmls: &[&str], ctx: &'c Context) -> Result<Builder<'c>, TranslateError> {
-    // Without the indentation the parse trees have about half the nodes.
-    let texts: Vec<_> = xmls
-        .iter()
-        .map(|xml| hl7v3::compact::without_indentation(xml))
-        .collect();
-    let docs = texts
+    let docs = xmls
         .iter()
         .map(|xml| hl7v3::read::parse(xml))
         .collect::<Result<Vec<_>, _>>()?;

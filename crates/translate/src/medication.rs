@@ -2,9 +2,9 @@
 //! MedicationRequest and zib-Product Medication.
 
 use fhir::{Element, Resource};
+use hl7v3::dom::Node;
 use hl7v3::read::Message;
 use hl7v3::xml::{child, children, elements, has_template, path, text};
-use roxmltree::Node;
 
 use crate::builder::Builder;
 use crate::datatypes::{codeable_concept, coding, coding_of, identifier, reference, ts_of};

@@ -2,9 +2,9 @@
 //! (`POOB_IN990003NL`) to gp-DiagnosticResult Observations.
 
 use fhir::{Element, Resource};
+use hl7v3::dom::Node;
 use hl7v3::read::Message;
 use hl7v3::xml::{child, children, path, text, xsi_type};
-use roxmltree::Node;
 
 use crate::builder::Builder;
 use crate::datatypes::{

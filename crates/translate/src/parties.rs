@@ -1,8 +1,8 @@
 //! Patient and Organization resources from HL7v3 `patientRole` and `Organization` elements.
 
 use fhir::{Element, Resource};
+use hl7v3::dom::Node;
 use hl7v3::xml::{child, children, elements, text};
-use roxmltree::Node;
 
 use crate::datatypes::{code_specification, coding_of, identifier, parse_ts};
 

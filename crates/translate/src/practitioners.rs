@@ -5,7 +5,7 @@ use fhir::{Element, Resource};
 use hl7v3::xml::{child, children};
 use std::collections::HashMap;
 
-use roxmltree::{Node, NodeId};
+use hl7v3::dom::{Node, NodeId};
 
 use crate::builder::Builder;
 use crate::datatypes::{codeable_concept, identifier, reference};
@@ -169,7 +169,7 @@ fn key(id: Node<'_, '_>) -> String {
     key
 }
 
-fn index_roles(document: &roxmltree::Document<'_>) -> HashMap<String, (NodeId, usize)> {
+fn index_roles(document: &hl7v3::dom::Document<'_>) -> HashMap<String, (NodeId, usize)> {
     let mut index: HashMap<String, (NodeId, usize)> = HashMap::new();
     for role in document
         .descendants()

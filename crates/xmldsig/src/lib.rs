@@ -71,14 +71,16 @@ pub enum XmlSigError {
 /// Local names of the attributes treated as IDs, in any namespace (`wsu:Id` included), plus `xml:id`.
 pub(crate) const ID_ATTRIBUTES: [&str; 4] = ["ID", "Id", "id", "AssertionID"];
 
+/// Tells whether an attribute is one that `#id` references in a signature point to.
+pub fn is_id_attribute(namespace: Option<&str>, name: &str) -> bool {
+    ID_ATTRIBUTES.contains(&name)
+        || (name == "id" && namespace == Some("http://www.w3.org/XML/1998/namespace"))
+}
+
 /// Returns the ID attribute values of one element.
 pub(crate) fn element_ids<'a>(node: roxmltree::Node<'a, '_>) -> impl Iterator<Item = &'a str> {
     node.attributes()
-        .filter(|a| {
-            ID_ATTRIBUTES.contains(&a.name())
-                || (a.name() == "id"
-                    && a.namespace() == Some("http://www.w3.org/XML/1998/namespace"))
-        })
+        .filter(|a| is_id_attribute(a.namespace(), a.name()))
         .map(|a| a.value())
 }
 

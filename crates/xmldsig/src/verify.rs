@@ -27,7 +27,15 @@ impl Verified {
     /// duplicate IDs, an ID names exactly one element, so a node whose ID is signed is the node the
     /// signature covers and not a copy wrapped elsewhere in the document.
     pub fn covers(&self, node: Node<'_, '_>) -> bool {
-        node.is_element() && element_ids(node).any(|id| self.signed_ids.contains(id))
+        node.is_element() && self.covers_any_id(element_ids(node))
+    }
+
+    /// Returns whether one of these ID values (of one element, read with [`is_id_attribute`]
+    /// from another parse of the same text) is signed.
+    ///
+    /// [`is_id_attribute`]: crate::is_id_attribute
+    pub fn covers_any_id<'x>(&self, ids: impl IntoIterator<Item = &'x str>) -> bool {
+        ids.into_iter().any(|id| self.signed_ids.contains(id))
     }
 }
 

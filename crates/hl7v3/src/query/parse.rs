@@ -1,7 +1,7 @@
 //! Reading a received query (the HIS simulator's side): ids, addresses, patient and period.
 
+use crate::dom::Node;
 use common::Bsn;
-use roxmltree::Node;
 use time::Date;
 use time::macros::format_description;
 

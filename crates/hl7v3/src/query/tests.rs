@@ -41,7 +41,7 @@ fn written_query_reads_back() {
     for interaction in QUERIES {
         let sent = query(interaction);
         let xml = sent.to_xml().unwrap();
-        let doc = roxmltree::Document::parse(&xml).unwrap();
+        let doc = crate::dom::Document::parse(&xml, 1000).unwrap();
         let received = parse_query(doc.root_element()).unwrap();
         assert_eq!(received.interaction, interaction);
         assert_eq!(received.message_id, sent.message_id);
@@ -121,13 +121,13 @@ fn parse_rejects_mismatch_and_bad_bsn() {
         "extension=\"REPC_IN990110NL\"",
         "extension=\"REPC_IN990130NL\"",
     );
-    let doc = roxmltree::Document::parse(&renamed).unwrap();
+    let doc = crate::dom::Document::parse(&renamed, 1000).unwrap();
     assert!(matches!(
         parse_query(doc.root_element()),
         Err(ParseQueryError::InteractionMismatch { .. })
     ));
     let bad_bsn = xml.replace("extension=\"999911120\"", "extension=\"999911121\"");
-    let doc = roxmltree::Document::parse(&bad_bsn).unwrap();
+    let doc = crate::dom::Document::parse(&bad_bsn, 1000).unwrap();
     assert_eq!(
         parse_query(doc.root_element()),
         Err(ParseQueryError::InvalidBsn)

@@ -327,7 +327,7 @@ fn answers_acknowledge_built_query() {
     let sent =
         hl7v3::query::QueryMessage::new(Interaction::LabQuery, bsn, author, "4003", DE_LINDE, now);
     let xml = sent.to_xml().unwrap();
-    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let doc = hl7v3::read::parse(&xml).unwrap();
     let received = hl7v3::query::parse_query(doc.root_element()).unwrap();
 
     let answer = data

@@ -91,10 +91,9 @@ fn unknown_code_system_becomes_urn_oid() {
 
 #[test]
 fn null_flavor_code_becomes_extension() {
-    let doc = roxmltree::Document::parse(
-        r#"<value nullFlavor="UNK"><originalText>iets</originalText></value>"#,
-    )
-    .unwrap();
+    let doc =
+        hl7v3::read::parse(r#"<value nullFlavor="UNK"><originalText>iets</originalText></value>"#)
+            .unwrap();
     let concept = codeable_concept("code", doc.root_element()).unwrap();
     assert_eq!(
         concept.children[0].url(),

@@ -1,0 +1,582 @@
+//! Builds a [`Document`] with quick-xml's pull reader and checks what that reader leaves to its
+//! caller: matching end tags, a single root, bound prefixes, known references and unique attributes.
+
+use std::borrow::Cow;
+
+use quick_xml::events::{BytesRef, BytesStart, Event};
+
+use super::{AttrData, DECODED, Document, Error, NONE, NodeData, TEXT, TextPos, XML_NS, same};
+
+/// Parses `input` into a tree of at most `max_nodes` nodes and attributes.
+pub(super) fn parse(input: &str, max_nodes: u32) -> Result<Document<'_>, Error> {
+    if u32::try_from(input.len()).map_or(true, |len| len >= DECODED) {
+        return Err(Error::TooBig);
+    }
+    let mut builder = Builder::new(input, max_nodes);
+    let mut reader = quick_xml::Reader::from_str(input);
+    // End tags are checked here, so that the error names the element path.
+    reader.config_mut().check_end_names = false;
+    reader.config_mut().allow_unmatched_ends = true;
+    loop {
+        let start = reader.buffer_position();
+        let event = reader.read_event().map_err(|error| Error::Syntax {
+            pos: text_pos(input, reader.error_position()),
+            message: error.to_string(),
+        })?;
+        let end = reader.buffer_position();
+        match event {
+            Event::Start(tag) => builder.open(&tag, start, None)?,
+            Event::Empty(tag) => builder.open(&tag, start, Some(end))?,
+            Event::End(tag) => builder.close(tag.name().as_ref(), start, end)?,
+            Event::Text(text) => builder.raw_text(&text, start)?,
+            Event::CData(data) => builder.literal_text(&data, start)?,
+            Event::GeneralRef(reference) => builder.reference(&reference, start)?,
+            Event::DocType(_) => return Err(Error::Dtd),
+            Event::Comment(_) | Event::PI(_) | Event::Decl(_) => {}
+            Event::Eof => break,
+        }
+    }
+    builder.finish()
+}
+
+/// Converts a byte offset into a line and column, for error messages only.
+fn text_pos(input: &str, offset: u64) -> TextPos {
+    let offset = usize::try_from(offset)
+        .unwrap_or(usize::MAX)
+        .min(input.len());
+    let before = input.get(..offset).unwrap_or(input);
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let line = before.bytes().filter(|b| *b == b'\n').count() + 1;
+    let column = before.get(line_start..).map_or(0, |l| l.chars().count()) + 1;
+    TextPos {
+        line: u32::try_from(line).unwrap_or(u32::MAX),
+        column: u32::try_from(column).unwrap_or(u32::MAX),
+    }
+}
+
+/// An element whose end tag has not been read yet.
+struct Open<'i> {
+    node: u32,
+    last_child: u32,
+    qname: &'i str,
+    /// The number of prefix bindings before this element's declarations.
+    scope: usize,
+}
+
+/// Text read since the last tag, possibly in several pieces (references, CDATA, comments between).
+enum Pending {
+    None,
+    /// One piece that is a slice of the input.
+    Slice {
+        offset: u32,
+        len: u32,
+        blank: bool,
+    },
+    /// Pieces joined at the end of the decoded buffer, from this offset.
+    Joined {
+        offset: u32,
+        blank: bool,
+    },
+}
+
+struct Builder<'i> {
+    input: &'i str,
+    max_nodes: u32,
+    doc: Document<'i>,
+    stack: Vec<Open<'i>>,
+    bindings: Vec<(&'i str, u16)>,
+    /// Attributes of the current start tag other than namespace declarations: name and raw value.
+    scratch: Vec<(&'i str, &'i str)>,
+    pending: Pending,
+    root_closed: bool,
+}
+
+impl<'i> Builder<'i> {
+    fn new(input: &'i str, max_nodes: u32) -> Self {
+        let doc = Document {
+            input,
+            nodes: Vec::new(),
+            attrs: Vec::new(),
+            namespaces: vec![Cow::Borrowed(""), Cow::Borrowed(XML_NS)],
+            decoded: String::new(),
+        };
+        Builder {
+            input,
+            max_nodes,
+            doc,
+            stack: Vec::new(),
+            bindings: vec![("xml", 1)],
+            scratch: Vec::new(),
+            pending: Pending::None,
+            root_closed: false,
+        }
+    }
+
+    /// Returns `part` as a slice of the input with its offset; quick-xml reading a `&str`
+    /// hands out slices of it.
+    fn locate(&self, part: &str) -> Result<(u32, &'i str), Error> {
+        let base = self.input.as_ptr() as usize;
+        let start = (part.as_ptr() as usize).wrapping_sub(base);
+        let slice = self
+            .input
+            .get(start..start.saturating_add(part.len()))
+            .ok_or(Error::TooBig)?;
+        Ok((u32::try_from(start).map_err(|_| Error::TooBig)?, slice))
+    }
+
+    fn path(&self) -> String {
+        let mut path = String::new();
+        for open in &self.stack {
+            path.push('/');
+            path.push_str(local_part(open.qname));
+        }
+        path
+    }
+
+    fn pos(&self, offset: u64) -> TextPos {
+        text_pos(self.input, offset)
+    }
+
+    fn open(
+        &mut self,
+        tag: &BytesStart<'_>,
+        start: u64,
+        empty_end: Option<u64>,
+    ) -> Result<(), Error> {
+        self.flush_text()?;
+        if self.root_closed {
+            return Err(Error::SecondRoot {
+                pos: self.pos(start),
+            });
+        }
+        let (name_offset, qname) = self.locate(tag.name().as_ref())?;
+        let scope = self.bindings.len();
+        self.read_attributes(tag, qname, scope)?;
+
+        let (prefix, local) = split_qname(qname);
+        let namespace = self.resolve(prefix, qname, true)?;
+        let local_len = u16::try_from(local.len()).map_err(|_| Error::TooBig)?;
+        let local_offset = name_offset + (qname.len() - local.len()) as u32;
+        let id = self.push_node(NodeData {
+            parent: self.stack.last().map_or(NONE, |open| open.node),
+            next_sibling: NONE,
+            attr_start: self.doc.attrs.len() as u32,
+            offset: local_offset,
+            name: u32::from(local_len) | (u32::from(namespace) << 16),
+            end: 0,
+        })?;
+        self.stack.push(Open {
+            node: id,
+            last_child: NONE,
+            qname,
+            scope,
+        });
+        self.store_attributes()?;
+
+        match empty_end {
+            Some(end) => self.finish_element(end),
+            None => Ok(()),
+        }
+    }
+
+    /// Binds the namespace declarations of a start tag and keeps its other attributes in
+    /// `scratch`, since a declaration may follow the attribute that uses its prefix.
+    fn read_attributes(
+        &mut self,
+        tag: &BytesStart<'_>,
+        qname: &str,
+        scope: usize,
+    ) -> Result<(), Error> {
+        self.scratch.clear();
+        // Duplicates are checked by expanded name in `store_attributes` and `bind`, without the
+        // allocation quick-xml's own check makes per tag.
+        for attribute in tag.attributes().with_checks(false) {
+            let attribute = attribute.map_err(|error| Error::Attribute {
+                path: format!("{}/{}", self.path(), local_part(qname)),
+                message: error.to_string(),
+            })?;
+            let (_, key) = self.locate(attribute.key.as_ref())?;
+            let (_, raw) = self.locate(&attribute.value)?;
+            if key == "xmlns" {
+                self.bind("", raw, scope)?;
+            } else if let Some(prefix) = key.strip_prefix("xmlns:") {
+                self.bind(prefix, raw, scope)?;
+            } else {
+                self.scratch.push((key, raw));
+            }
+        }
+        Ok(())
+    }
+
+    fn bind(&mut self, prefix: &'i str, raw_uri: &'i str, scope: usize) -> Result<(), Error> {
+        if self.bindings[scope..]
+            .iter()
+            .any(|(bound, _)| *bound == prefix)
+        {
+            return Err(Error::Attribute {
+                path: self.path(),
+                message: format!("namespace prefix {prefix:?} is declared twice"),
+            });
+        }
+        let uri = self.decode_value(raw_uri)?;
+        let id = match self.doc.namespaces.iter().position(|known| *known == uri) {
+            Some(id) => id,
+            None => {
+                self.doc.namespaces.push(uri);
+                self.doc.namespaces.len() - 1
+            }
+        };
+        let id = u16::try_from(id).map_err(|_| Error::TooBig)?;
+        self.bindings.push((prefix, id));
+        Ok(())
+    }
+
+    /// Finds the namespace id of a prefix; an unprefixed attribute has no namespace.
+    fn resolve(&self, prefix: &str, qname: &str, is_element: bool) -> Result<u16, Error> {
+        if prefix.is_empty() && !is_element {
+            return Ok(0);
+        }
+        match self
+            .bindings
+            .iter()
+            .rev()
+            .find(|(bound, _)| same(bound, prefix))
+        {
+            Some((_, id)) => Ok(*id),
+            None if prefix.is_empty() => Ok(0),
+            None => Err(Error::UnboundPrefix {
+                prefix: prefix.to_owned(),
+                path: format!("{} ({qname})", self.path()),
+            }),
+        }
+    }
+
+    fn store_attributes(&mut self) -> Result<(), Error> {
+        let first = self.doc.attrs.len();
+        let scratch = std::mem::take(&mut self.scratch);
+        for (key, raw) in &scratch {
+            let (prefix, local) = split_qname(key);
+            let namespace = self.resolve(prefix, key, false)?;
+            let duplicate = self.doc.attrs[first..]
+                .iter()
+                .any(|a| a.namespace == namespace && same(self.doc.attr_local(a), local));
+            if duplicate {
+                return Err(Error::Attribute {
+                    path: self.path(),
+                    message: format!("{key} appears twice"),
+                });
+            }
+            let (local_offset, _) = self.locate(local)?;
+            let (value_offset, value_len) = self.store_value(raw)?;
+            self.count_node()?;
+            self.doc.attrs.push(AttrData {
+                local_offset,
+                local_len: u16::try_from(local.len()).map_err(|_| Error::TooBig)?,
+                namespace,
+                value_offset,
+                value_len,
+            });
+        }
+        self.scratch = scratch;
+        Ok(())
+    }
+
+    /// Stores an attribute value: the input slice when it needs no normalisation.
+    fn store_value(&mut self, raw: &'i str) -> Result<(u32, u32), Error> {
+        match self.decode_value(raw)? {
+            Cow::Borrowed(value) => {
+                let (offset, _) = self.locate(value)?;
+                Ok((offset, value.len() as u32))
+            }
+            Cow::Owned(value) => {
+                let offset = self.doc.decoded.len() as u32;
+                self.doc.decoded.push_str(&value);
+                Ok((offset, value.len() as u32 | DECODED))
+            }
+        }
+    }
+
+    fn decode_value(&self, raw: &'i str) -> Result<Cow<'i, str>, Error> {
+        normalise_value(raw).map_err(|bad| match bad {
+            BadValue::LessThan => Error::Attribute {
+                path: self.path(),
+                message: "a value contains '<'".to_owned(),
+            },
+            BadValue::Reference(name) => self.unknown_reference(name),
+        })
+    }
+
+    fn expand(&self, name: &str) -> Result<char, Error> {
+        expand_reference(name).ok_or_else(|| self.unknown_reference(name))
+    }
+
+    fn unknown_reference(&self, name: &str) -> Error {
+        Error::UnknownReference {
+            name: name.chars().take(40).collect(),
+            path: self.path(),
+        }
+    }
+
+    fn close(&mut self, found: &str, start: u64, end: u64) -> Result<(), Error> {
+        self.flush_text()?;
+        match self.stack.last() {
+            None => Err(Error::UnmatchedEnd {
+                found: found.to_owned(),
+                pos: self.pos(start),
+            }),
+            Some(open) if !same(open.qname, found) => Err(Error::MismatchedEnd {
+                found: found.to_owned(),
+                pos: self.pos(start),
+                path: self.path(),
+            }),
+            Some(_) => self.finish_element(end),
+        }
+    }
+
+    fn finish_element(&mut self, end: u64) -> Result<(), Error> {
+        if let Some(open) = self.stack.pop() {
+            self.doc.nodes[open.node as usize].end =
+                u32::try_from(end).map_err(|_| Error::TooBig)?;
+            self.bindings.truncate(open.scope);
+        }
+        self.root_closed = self.stack.is_empty();
+        Ok(())
+    }
+
+    fn raw_text(&mut self, text: &str, start: u64) -> Result<(), Error> {
+        let blank = text
+            .bytes()
+            .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
+        if self.stack.is_empty() {
+            return if blank {
+                Ok(())
+            } else {
+                Err(Error::TextOutsideRoot {
+                    pos: self.pos(start),
+                })
+            };
+        }
+        if text.contains('\r') {
+            // XML 1.0 §2.11: CR LF and a lone CR are read as LF.
+            let normalised = text.replace("\r\n", "\n").replace('\r', "\n");
+            return self.add_piece(&normalised, None, blank);
+        }
+        let (offset, _) = self.locate(text)?;
+        self.add_piece(text, Some(offset), blank)
+    }
+
+    fn literal_text(&mut self, text: &str, start: u64) -> Result<(), Error> {
+        if self.stack.is_empty() {
+            return Err(Error::TextOutsideRoot {
+                pos: self.pos(start),
+            });
+        }
+        let (offset, _) = self.locate(text)?;
+        self.add_piece(text, Some(offset), false)
+    }
+
+    fn reference(&mut self, reference: &BytesRef<'_>, start: u64) -> Result<(), Error> {
+        if self.stack.is_empty() {
+            return Err(Error::TextOutsideRoot {
+                pos: self.pos(start),
+            });
+        }
+        let c = self.expand(reference)?;
+        let mut buffer = [0u8; 4];
+        self.add_piece(c.encode_utf8(&mut buffer), None, false)
+    }
+
+    /// Adds a piece of text; `offset` is its place in the input when it is a slice of it.
+    fn add_piece(&mut self, piece: &str, offset: Option<u32>, blank: bool) -> Result<(), Error> {
+        self.pending = match (&self.pending, offset) {
+            (Pending::None, Some(offset)) => Pending::Slice {
+                offset,
+                len: u32::try_from(piece.len()).map_err(|_| Error::TooBig)?,
+                blank,
+            },
+            (Pending::None, None) => {
+                let start = self.doc.decoded.len() as u32;
+                self.doc.decoded.push_str(piece);
+                Pending::Joined {
+                    offset: start,
+                    blank,
+                }
+            }
+            (
+                Pending::Slice {
+                    offset: first,
+                    len,
+                    blank: was_blank,
+                },
+                _,
+            ) => {
+                let start = self.doc.decoded.len() as u32;
+                let (first, len) = (*first as usize, *len as usize);
+                let earlier = self.input.get(first..first + len).unwrap_or_default();
+                let blank = *was_blank && blank;
+                self.doc.decoded.push_str(earlier);
+                self.doc.decoded.push_str(piece);
+                Pending::Joined {
+                    offset: start,
+                    blank,
+                }
+            }
+            (
+                Pending::Joined {
+                    offset: start,
+                    blank: was_blank,
+                },
+                _,
+            ) => {
+                let joined = Pending::Joined {
+                    offset: *start,
+                    blank: *was_blank && blank,
+                };
+                self.doc.decoded.push_str(piece);
+                joined
+            }
+        };
+        Ok(())
+    }
+
+    /// Turns the pending text into a text node, unless it is only whitespace between tags.
+    fn flush_text(&mut self) -> Result<(), Error> {
+        let (offset, len) = match std::mem::replace(&mut self.pending, Pending::None) {
+            Pending::None | Pending::Slice { blank: true, .. } => return Ok(()),
+            Pending::Joined {
+                offset,
+                blank: true,
+            } => {
+                self.doc.decoded.truncate(offset as usize);
+                return Ok(());
+            }
+            Pending::Slice { offset, len, .. } => (offset, len),
+            Pending::Joined { offset, .. } => {
+                let len = self.doc.decoded.len() as u32 - offset;
+                (offset, len | DECODED)
+            }
+        };
+        self.push_node(NodeData {
+            parent: self.stack.last().map_or(NONE, |open| open.node),
+            next_sibling: NONE,
+            attr_start: self.doc.attrs.len() as u32,
+            offset,
+            name: TEXT,
+            end: len,
+        })?;
+        Ok(())
+    }
+
+    fn count_node(&self) -> Result<(), Error> {
+        if self.doc.nodes.len() + self.doc.attrs.len() >= self.max_nodes as usize {
+            return Err(Error::TooManyNodes {
+                limit: self.max_nodes,
+            });
+        }
+        Ok(())
+    }
+
+    /// Appends a node and links it as the last child of the open element.
+    fn push_node(&mut self, data: NodeData) -> Result<u32, Error> {
+        self.count_node()?;
+        let id = self.doc.nodes.len() as u32;
+        self.doc.nodes.push(data);
+        if let Some(open) = self.stack.last_mut() {
+            if open.last_child != NONE {
+                self.doc.nodes[open.last_child as usize].next_sibling = id;
+            }
+            open.last_child = id;
+        }
+        Ok(id)
+    }
+
+    fn finish(mut self) -> Result<Document<'i>, Error> {
+        self.flush_text()?;
+        if !self.stack.is_empty() {
+            return Err(Error::Unclosed { path: self.path() });
+        }
+        if self.doc.nodes.is_empty() {
+            return Err(Error::NoRoot);
+        }
+        // The vectors grew by doubling; the tree lives on while the FHIR resources are built.
+        self.doc.nodes.shrink_to_fit();
+        self.doc.attrs.shrink_to_fit();
+        self.doc.decoded.shrink_to_fit();
+        Ok(self.doc)
+    }
+}
+
+/// What makes an attribute value unacceptable.
+pub(super) enum BadValue<'a> {
+    LessThan,
+    Reference(&'a str),
+}
+
+/// Expands references and turns tabs and line ends into spaces (XML 1.0 §3.3.3,
+/// attribute-value normalisation for CDATA attributes).
+pub(super) fn normalise_value(raw: &str) -> Result<Cow<'_, str>, BadValue<'_>> {
+    if !raw
+        .bytes()
+        .any(|b| matches!(b, b'&' | b'<' | b'\t' | b'\n' | b'\r'))
+    {
+        return Ok(Cow::Borrowed(raw));
+    }
+    let mut value = String::with_capacity(raw.len());
+    let mut rest = raw;
+    while let Some(at) = rest.find(['&', '<', '\t', '\n', '\r']) {
+        value.push_str(&rest[..at]);
+        let (special, after) = rest[at..].split_at(1);
+        rest = after;
+        match special {
+            "<" => return Err(BadValue::LessThan),
+            "&" => {
+                let end = rest.find(';').ok_or(BadValue::Reference(rest))?;
+                let name = &rest[..end];
+                value.push(expand_reference(name).ok_or(BadValue::Reference(name))?);
+                rest = &rest[end + 1..];
+            }
+            _ => {
+                // A CR LF pair is one line end, so it becomes one space.
+                if special == "\r" && rest.starts_with('\n') {
+                    rest = &rest[1..];
+                }
+                value.push(' ');
+            }
+        }
+    }
+    value.push_str(rest);
+    Ok(Cow::Owned(value))
+}
+
+/// Expands the text between `&` and `;`: a predefined entity or a character reference.
+fn expand_reference(name: &str) -> Option<char> {
+    let predefined = match name {
+        "amp" => Some('&'),
+        "lt" => Some('<'),
+        "gt" => Some('>'),
+        "apos" => Some('\''),
+        "quot" => Some('"'),
+        _ => None,
+    };
+    if predefined.is_some() {
+        return predefined;
+    }
+    let number = match name.strip_prefix("#x") {
+        Some(hex) => u32::from_str_radix(hex, 16).ok(),
+        None => name.strip_prefix('#').and_then(|dec| dec.parse().ok()),
+    };
+    number.and_then(char::from_u32).filter(|c| is_xml_char(*c))
+}
+
+fn split_qname(qname: &str) -> (&str, &str) {
+    qname.split_once(':').unwrap_or(("", qname))
+}
+
+fn local_part(qname: &str) -> &str {
+    split_qname(qname).1
+}
+
+/// XML 1.0 §2.2: the characters a document may contain.
+fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
