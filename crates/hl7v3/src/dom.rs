@@ -12,6 +12,7 @@
 
 mod build;
 mod node;
+mod scan;
 
 use std::borrow::Cow;
 
@@ -90,12 +91,14 @@ impl std::fmt::Display for TextPos {
 /// e.g. `/Envelope/Body`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Error {
-    /// The tokenizer found malformed markup.
-    #[error("malformed XML at {pos}: {message}")]
+    /// Malformed markup.
+    #[error("malformed XML at {pos} in {path}: {message}")]
     Syntax {
         /// Where the malformed markup starts.
         pos: TextPos,
-        /// The tokenizer's description.
+        /// The element that was open there (`/` before the root).
+        path: String,
+        /// What is wrong.
         message: String,
     },
     /// The text declares a DTD, which AORTA messages never need and which could declare entities.

@@ -1,10 +1,9 @@
-//! Builds a [`Document`] with quick-xml's pull reader and checks what that reader leaves to its
-//! caller: matching end tags, a single root, bound prefixes, known references and unique attributes.
+//! Builds a [`Document`] from the scanner's tokens and checks what the scanner leaves to it:
+//! matching end tags, a single root, bound prefixes, known references and unique attributes.
 
 use std::borrow::Cow;
 
-use quick_xml::events::{BytesRef, BytesStart, Event};
-
+use super::scan::{Scanner, Token};
 use super::{AttrData, DECODED, Document, Error, NONE, NodeData, TEXT, TextPos, XML_NS, same};
 
 /// Parses `input` into a tree of at most `max_nodes` nodes and attributes.
@@ -13,37 +12,30 @@ pub(super) fn parse(input: &str, max_nodes: u32) -> Result<Document<'_>, Error> 
         return Err(Error::TooBig);
     }
     let mut builder = Builder::new(input, max_nodes);
-    let mut reader = quick_xml::Reader::from_str(input);
-    // End tags are checked here, so that the error names the element path.
-    reader.config_mut().check_end_names = false;
-    reader.config_mut().allow_unmatched_ends = true;
-    loop {
-        let start = reader.buffer_position();
-        let event = reader.read_event().map_err(|error| Error::Syntax {
-            pos: text_pos(input, reader.error_position()),
-            message: error.to_string(),
-        })?;
-        let end = reader.buffer_position();
-        match event {
-            Event::Start(tag) => builder.open(&tag, start, None)?,
-            Event::Empty(tag) => builder.open(&tag, start, Some(end))?,
-            Event::End(tag) => builder.close(tag.name().as_ref(), start, end)?,
-            Event::Text(text) => builder.raw_text(&text, start)?,
-            Event::CData(data) => builder.literal_text(&data, start)?,
-            Event::GeneralRef(reference) => builder.reference(&reference, start)?,
-            Event::DocType(_) => return Err(Error::Dtd),
-            Event::Comment(_) | Event::PI(_) | Event::Decl(_) => {}
-            Event::Eof => break,
+    let mut scanner = Scanner::new(input);
+    let mut attributes = Vec::new();
+    while let Some(token) = scanner
+        .next(&mut attributes)
+        .map_err(|error| error.into_error(input, builder.path_or_root()))?
+    {
+        match token {
+            Token::Start {
+                qname,
+                at,
+                empty_end,
+            } => builder.open(qname, &attributes, at, empty_end)?,
+            Token::End { qname, at, end } => builder.close(qname, at, end)?,
+            Token::Text { text, at } => builder.raw_text(text, at)?,
+            Token::CData { text, at } => builder.literal_text(text, at)?,
+            Token::Reference { name, at } => builder.reference(name, at)?,
         }
     }
     builder.finish()
 }
 
 /// Converts a byte offset into a line and column, for error messages only.
-fn text_pos(input: &str, offset: u64) -> TextPos {
-    let offset = usize::try_from(offset)
-        .unwrap_or(usize::MAX)
-        .min(input.len());
+pub(super) fn text_pos(input: &str, offset: usize) -> TextPos {
+    let offset = offset.min(input.len());
     let before = input.get(..offset).unwrap_or(input);
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     let line = before.bytes().filter(|b| *b == b'\n').count() + 1;
@@ -85,8 +77,6 @@ struct Builder<'i> {
     doc: Document<'i>,
     stack: Vec<Open<'i>>,
     bindings: Vec<(&'i str, u16)>,
-    /// Attributes of the current start tag other than namespace declarations: name and raw value.
-    scratch: Vec<(&'i str, &'i str)>,
     pending: Pending,
     root_closed: bool,
 }
@@ -106,7 +96,6 @@ impl<'i> Builder<'i> {
             doc,
             stack: Vec::new(),
             bindings: vec![("xml", 1)],
-            scratch: Vec::new(),
             pending: Pending::None,
             root_closed: false,
         }
@@ -133,15 +122,23 @@ impl<'i> Builder<'i> {
         path
     }
 
-    fn pos(&self, offset: u64) -> TextPos {
+    fn path_or_root(&self) -> String {
+        match self.stack.is_empty() {
+            true => "/".to_owned(),
+            false => self.path(),
+        }
+    }
+
+    fn pos(&self, offset: usize) -> TextPos {
         text_pos(self.input, offset)
     }
 
     fn open(
         &mut self,
-        tag: &BytesStart<'_>,
-        start: u64,
-        empty_end: Option<u64>,
+        qname: &'i str,
+        attributes: &[(&'i str, &'i str)],
+        start: usize,
+        empty_end: Option<usize>,
     ) -> Result<(), Error> {
         self.flush_text()?;
         if self.root_closed {
@@ -149,9 +146,9 @@ impl<'i> Builder<'i> {
                 pos: self.pos(start),
             });
         }
-        let (name_offset, qname) = self.locate(tag.name().as_ref())?;
+        let name_offset = u32::try_from(start + 1).map_err(|_| Error::TooBig)?;
         let scope = self.bindings.len();
-        self.read_attributes(tag, qname, scope)?;
+        self.bind_declarations(attributes, scope)?;
 
         let (prefix, local) = split_qname(qname);
         let namespace = self.resolve(prefix, qname, true)?;
@@ -171,7 +168,7 @@ impl<'i> Builder<'i> {
             qname,
             scope,
         });
-        self.store_attributes()?;
+        self.store_attributes(attributes)?;
 
         match empty_end {
             Some(end) => self.finish_element(end),
@@ -179,30 +176,18 @@ impl<'i> Builder<'i> {
         }
     }
 
-    /// Binds the namespace declarations of a start tag and keeps its other attributes in
-    /// `scratch`, since a declaration may follow the attribute that uses its prefix.
-    fn read_attributes(
+    /// Binds the namespace declarations of a start tag before its names are resolved, since a
+    /// declaration may follow the attribute that uses its prefix.
+    fn bind_declarations(
         &mut self,
-        tag: &BytesStart<'_>,
-        qname: &str,
+        attributes: &[(&'i str, &'i str)],
         scope: usize,
     ) -> Result<(), Error> {
-        self.scratch.clear();
-        // Duplicates are checked by expanded name in `store_attributes` and `bind`, without the
-        // allocation quick-xml's own check makes per tag.
-        for attribute in tag.attributes().with_checks(false) {
-            let attribute = attribute.map_err(|error| Error::Attribute {
-                path: format!("{}/{}", self.path(), local_part(qname)),
-                message: error.to_string(),
-            })?;
-            let (_, key) = self.locate(attribute.key.as_ref())?;
-            let (_, raw) = self.locate(&attribute.value)?;
+        for &(key, raw) in attributes {
             if key == "xmlns" {
                 self.bind("", raw, scope)?;
             } else if let Some(prefix) = key.strip_prefix("xmlns:") {
                 self.bind(prefix, raw, scope)?;
-            } else {
-                self.scratch.push((key, raw));
             }
         }
         Ok(())
@@ -251,10 +236,13 @@ impl<'i> Builder<'i> {
         }
     }
 
-    fn store_attributes(&mut self) -> Result<(), Error> {
+    /// Stores the attributes other than namespace declarations.
+    fn store_attributes(&mut self, attributes: &[(&'i str, &'i str)]) -> Result<(), Error> {
         let first = self.doc.attrs.len();
-        let scratch = std::mem::take(&mut self.scratch);
-        for (key, raw) in &scratch {
+        for &(key, raw) in attributes {
+            if key == "xmlns" || key.starts_with("xmlns:") {
+                continue;
+            }
             let (prefix, local) = split_qname(key);
             let namespace = self.resolve(prefix, key, false)?;
             let duplicate = self.doc.attrs[first..]
@@ -277,7 +265,6 @@ impl<'i> Builder<'i> {
                 value_len,
             });
         }
-        self.scratch = scratch;
         Ok(())
     }
 
@@ -317,7 +304,7 @@ impl<'i> Builder<'i> {
         }
     }
 
-    fn close(&mut self, found: &str, start: u64, end: u64) -> Result<(), Error> {
+    fn close(&mut self, found: &str, start: usize, end: usize) -> Result<(), Error> {
         self.flush_text()?;
         match self.stack.last() {
             None => Err(Error::UnmatchedEnd {
@@ -333,7 +320,7 @@ impl<'i> Builder<'i> {
         }
     }
 
-    fn finish_element(&mut self, end: u64) -> Result<(), Error> {
+    fn finish_element(&mut self, end: usize) -> Result<(), Error> {
         if let Some(open) = self.stack.pop() {
             self.doc.nodes[open.node as usize].end =
                 u32::try_from(end).map_err(|_| Error::TooBig)?;
@@ -343,7 +330,7 @@ impl<'i> Builder<'i> {
         Ok(())
     }
 
-    fn raw_text(&mut self, text: &str, start: u64) -> Result<(), Error> {
+    fn raw_text(&mut self, text: &str, start: usize) -> Result<(), Error> {
         let blank = text
             .bytes()
             .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
@@ -365,7 +352,7 @@ impl<'i> Builder<'i> {
         self.add_piece(text, Some(offset), blank)
     }
 
-    fn literal_text(&mut self, text: &str, start: u64) -> Result<(), Error> {
+    fn literal_text(&mut self, text: &str, start: usize) -> Result<(), Error> {
         if self.stack.is_empty() {
             return Err(Error::TextOutsideRoot {
                 pos: self.pos(start),
@@ -375,13 +362,13 @@ impl<'i> Builder<'i> {
         self.add_piece(text, Some(offset), false)
     }
 
-    fn reference(&mut self, reference: &BytesRef<'_>, start: u64) -> Result<(), Error> {
+    fn reference(&mut self, name: &str, start: usize) -> Result<(), Error> {
         if self.stack.is_empty() {
             return Err(Error::TextOutsideRoot {
                 pos: self.pos(start),
             });
         }
-        let c = self.expand(reference)?;
+        let c = self.expand(name)?;
         let mut buffer = [0u8; 4];
         self.add_piece(c.encode_utf8(&mut buffer), None, false)
     }

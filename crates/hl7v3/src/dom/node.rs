@@ -315,22 +315,24 @@ impl<'a, 'i> Node<'a, 'i> {
 
 /// Reads the namespace declarations of the start tag at `start` again from the input.
 fn declarations(input: &str, start: usize) -> Vec<Namespace> {
-    let mut reader = quick_xml::Reader::from_str(input.get(start..).unwrap_or_default());
-    let tag = match reader.read_event() {
-        Ok(quick_xml::events::Event::Start(tag) | quick_xml::events::Event::Empty(tag)) => tag,
-        _ => return Vec::new(),
-    };
-    tag.attributes()
-        .filter_map(Result::ok)
-        .filter_map(|a| {
-            let key: &str = a.key.as_ref();
+    let mut attributes = Vec::new();
+    let mut scanner = super::scan::Scanner::new(input.get(start..).unwrap_or_default());
+    if !matches!(
+        scanner.next(&mut attributes),
+        Ok(Some(super::scan::Token::Start { .. }))
+    ) {
+        return Vec::new();
+    }
+    attributes
+        .into_iter()
+        .filter_map(|(key, raw)| {
             let prefix = match key {
                 "xmlns" => None,
                 _ => Some(key.strip_prefix("xmlns:")?.to_owned()),
             };
             Some(Namespace {
                 prefix,
-                uri: super::build::normalise_value(&a.value).ok()?.into_owned(),
+                uri: super::build::normalise_value(raw).ok()?.into_owned(),
             })
         })
         .collect()

@@ -176,12 +176,16 @@ fn syntax_errors_carry_a_position() {
 }
 
 #[test]
-fn attribute_syntax_errors_name_the_element() {
+fn syntax_errors_name_the_open_element() {
     let error = parse("<a>\n  <b c=></b></a>").unwrap_err();
 
     assert!(
-        matches!(&error, Error::Attribute { path, .. } if path == "/a/b"),
+        matches!(&error, Error::Syntax { path, .. } if path == "/a"),
         "{error:?}"
+    );
+    assert_eq!(
+        error.to_string(),
+        "malformed XML at 2:8 in /a: attribute value is not quoted"
     );
 }
 

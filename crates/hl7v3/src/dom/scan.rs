@@ -1,0 +1,322 @@
+//! Splits XML text into tags, text, references and CDATA for the tree builder, in one pass
+//! with `memchr`.
+//!
+//! The scanner knows the markup; the builder checks nesting, namespaces and references. The text
+//! is a `&str`, and every cut falls on an ASCII delimiter, so each piece is valid UTF-8 without
+//! checking it again.
+
+use super::Error;
+
+/// One piece of markup or text.
+pub(super) enum Token<'i> {
+    /// A start tag; its attributes (name, raw value) were written to the caller's list.
+    Start {
+        qname: &'i str,
+        at: usize,
+        /// The offset just past `/>` for an empty-element tag.
+        empty_end: Option<usize>,
+    },
+    /// An end tag.
+    End {
+        qname: &'i str,
+        at: usize,
+        end: usize,
+    },
+    /// Character data up to the next `<` or `&`.
+    Text { text: &'i str, at: usize },
+    /// The content of a CDATA section.
+    CData { text: &'i str, at: usize },
+    /// The text between `&` and `;`.
+    Reference { name: &'i str, at: usize },
+}
+
+/// A token, or markup that the tree leaves out.
+enum Step<'i> {
+    Token(Token<'i>),
+    Skipped,
+}
+
+impl<'i> Step<'i> {
+    fn token(self) -> Option<Token<'i>> {
+        match self {
+            Step::Token(token) => Some(token),
+            Step::Skipped => None,
+        }
+    }
+}
+
+/// What the markup at a position got wrong.
+pub(super) struct Malformed {
+    pub(super) at: usize,
+    pub(super) message: &'static str,
+}
+
+pub(super) struct Scanner<'i> {
+    input: &'i str,
+    pos: usize,
+}
+
+impl<'i> Scanner<'i> {
+    pub(super) fn new(input: &'i str) -> Self {
+        // A byte order mark is not part of the document.
+        let pos = if input.starts_with('\u{feff}') { 3 } else { 0 };
+        Scanner { input, pos }
+    }
+
+    fn bytes(&self) -> &'i [u8] {
+        self.input.as_bytes()
+    }
+
+    fn fail<T>(&self, at: usize, message: &'static str) -> Result<T, ScanError> {
+        Err(ScanError::Malformed(Malformed { at, message }))
+    }
+
+    /// Returns the next token, or `None` at the end of the text. Comments and processing
+    /// instructions are passed over.
+    pub(super) fn next(
+        &mut self,
+        attributes: &mut Vec<(&'i str, &'i str)>,
+    ) -> Result<Option<Token<'i>>, ScanError> {
+        loop {
+            let token = self.next_or_skip(attributes)?;
+            if !matches!(token, Some(Step::Skipped)) {
+                return Ok(token.and_then(Step::token));
+            }
+        }
+    }
+
+    fn next_or_skip(
+        &mut self,
+        attributes: &mut Vec<(&'i str, &'i str)>,
+    ) -> Result<Option<Step<'i>>, ScanError> {
+        let bytes = self.bytes();
+        let at = self.pos;
+        match bytes.get(at) {
+            None => Ok(None),
+            Some(b'<') => self.markup(at, attributes).map(Some),
+            Some(b'&') => self.reference(at).map(|t| Some(Step::Token(t))),
+            Some(_) => {
+                let end = memchr::memchr2(b'<', b'&', &bytes[at..]).map_or(bytes.len(), |i| at + i);
+                self.pos = end;
+                Ok(Some(Step::Token(Token::Text {
+                    text: self.slice(at, end),
+                    at,
+                })))
+            }
+        }
+    }
+
+    fn slice(&self, start: usize, end: usize) -> &'i str {
+        self.input.get(start..end).unwrap_or_default()
+    }
+
+    /// Finds `pattern` from `from`, returning its offset.
+    fn find(&self, from: usize, pattern: &[u8]) -> Option<usize> {
+        memchr::memmem::find(&self.bytes()[from..], pattern).map(|i| from + i)
+    }
+
+    fn reference(&mut self, at: usize) -> Result<Token<'i>, ScanError> {
+        let bytes = self.bytes();
+        let window = &bytes[at + 1..bytes.len().min(at + 1 + 64)];
+        let Some(length) = memchr::memchr(b';', window) else {
+            return self.fail(at, "'&' does not start a reference ending in ';'");
+        };
+        self.pos = at + 1 + length + 1;
+        Ok(Token::Reference {
+            name: self.slice(at + 1, at + 1 + length),
+            at,
+        })
+    }
+
+    fn markup(
+        &mut self,
+        at: usize,
+        attributes: &mut Vec<(&'i str, &'i str)>,
+    ) -> Result<Step<'i>, ScanError> {
+        let rest = &self.bytes()[at..];
+        if rest.starts_with(b"</") {
+            return self.end_tag(at).map(Step::Token);
+        }
+        if rest.starts_with(b"<!--") {
+            let end = self
+                .find(at + 4, b"-->")
+                .ok_or(self.unclosed(at, "comment"))?;
+            self.pos = end + 3;
+            return Ok(Step::Skipped);
+        }
+        if rest.starts_with(b"<![CDATA[") {
+            let end = self
+                .find(at + 9, b"]]>")
+                .ok_or(self.unclosed(at, "CDATA section"))?;
+            self.pos = end + 3;
+            return Ok(Step::Token(Token::CData {
+                text: self.slice(at + 9, end),
+                at,
+            }));
+        }
+        if rest.len() >= 9 && rest[2..9].eq_ignore_ascii_case(b"DOCTYPE") && rest[1] == b'!' {
+            return Err(ScanError::Dtd);
+        }
+        if rest.starts_with(b"<?") {
+            let end = self
+                .find(at + 2, b"?>")
+                .ok_or(self.unclosed(at, "processing instruction"))?;
+            self.pos = end + 2;
+            return Ok(Step::Skipped);
+        }
+        if rest.starts_with(b"<!") {
+            return self.fail(at, "unknown markup declaration");
+        }
+        self.start_tag(at, attributes).map(Step::Token)
+    }
+
+    fn unclosed(&self, at: usize, what: &'static str) -> ScanError {
+        ScanError::Malformed(Malformed {
+            at,
+            message: match what {
+                "comment" => "comment is not closed with '-->'",
+                "CDATA section" => "CDATA section is not closed with ']]>'",
+                _ => "processing instruction is not closed with '?>'",
+            },
+        })
+    }
+
+    fn end_tag(&mut self, at: usize) -> Result<Token<'i>, ScanError> {
+        let name_start = at + 2;
+        let name_end = self.name_end(name_start);
+        if name_end == name_start {
+            return self.fail(at, "end tag without a name");
+        }
+        let close = self.skip_space(name_end);
+        if self.bytes().get(close) != Some(&b'>') {
+            return self.fail(close, "end tag is not closed with '>'");
+        }
+        self.pos = close + 1;
+        Ok(Token::End {
+            qname: self.slice(name_start, name_end),
+            at,
+            end: self.pos,
+        })
+    }
+
+    fn start_tag(
+        &mut self,
+        at: usize,
+        attributes: &mut Vec<(&'i str, &'i str)>,
+    ) -> Result<Token<'i>, ScanError> {
+        attributes.clear();
+        let name_start = at + 1;
+        let name_end = self.name_end(name_start);
+        if name_end == name_start {
+            return self.fail(at, "'<' is not followed by a name");
+        }
+        let mut pos = name_end;
+        loop {
+            let after_space = self.skip_space(pos);
+            match self.bytes().get(after_space) {
+                Some(b'>') => {
+                    self.pos = after_space + 1;
+                    return Ok(self.start(name_start, name_end, at, None));
+                }
+                Some(b'/') if self.bytes().get(after_space + 1) == Some(&b'>') => {
+                    self.pos = after_space + 2;
+                    return Ok(self.start(name_start, name_end, at, Some(self.pos)));
+                }
+                Some(_) if after_space > pos => pos = self.attribute(after_space, attributes)?,
+                Some(_) => return self.fail(pos, "attributes must be separated by whitespace"),
+                None => return self.fail(at, "start tag is not closed before the end of the text"),
+            }
+        }
+    }
+
+    fn start(
+        &self,
+        name_start: usize,
+        name_end: usize,
+        at: usize,
+        empty_end: Option<usize>,
+    ) -> Token<'i> {
+        Token::Start {
+            qname: self.slice(name_start, name_end),
+            at,
+            empty_end,
+        }
+    }
+
+    /// Reads `name = "value"` at `at` and returns the offset after the closing quote.
+    fn attribute(
+        &self,
+        at: usize,
+        attributes: &mut Vec<(&'i str, &'i str)>,
+    ) -> Result<usize, ScanError> {
+        let name_end = self.name_end(at);
+        if name_end == at {
+            return self.fail(at, "expected an attribute name");
+        }
+        let equals = self.skip_space(name_end);
+        if self.bytes().get(equals) != Some(&b'=') {
+            return self.fail(equals, "attribute name is not followed by '='");
+        }
+        let open = self.skip_space(equals + 1);
+        let quote = match self.bytes().get(open) {
+            Some(&q @ (b'"' | b'\'')) => q,
+            _ => return self.fail(open, "attribute value is not quoted"),
+        };
+        let Some(length) = memchr::memchr(quote, &self.bytes()[open + 1..]) else {
+            return self.fail(open, "attribute value is not closed");
+        };
+        let close = open + 1 + length;
+        attributes.push((self.slice(at, name_end), self.slice(open + 1, close)));
+        Ok(close + 1)
+    }
+
+    /// Returns the end of the name at `from`: XML name characters, with any non-ASCII character
+    /// allowed (the text is valid UTF-8 already).
+    fn name_end(&self, from: usize) -> usize {
+        let bytes = self.bytes();
+        let starts_well = bytes
+            .get(from)
+            .is_some_and(|b| b.is_ascii_alphabetic() || matches!(b, b'_' | b':') || *b >= 0x80);
+        if !starts_well {
+            return from;
+        }
+        let mut end = from + 1;
+        while bytes.get(end).is_some_and(|b| {
+            b.is_ascii_alphanumeric() || matches!(b, b'_' | b':' | b'-' | b'.') || *b >= 0x80
+        }) {
+            end += 1;
+        }
+        end
+    }
+
+    fn skip_space(&self, from: usize) -> usize {
+        let bytes = self.bytes();
+        let mut at = from;
+        while bytes
+            .get(at)
+            .is_some_and(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+        {
+            at += 1;
+        }
+        at
+    }
+}
+
+/// Why scanning stopped.
+pub(super) enum ScanError {
+    Malformed(Malformed),
+    Dtd,
+}
+
+impl ScanError {
+    pub(super) fn into_error(self, input: &str, path: String) -> Error {
+        match self {
+            ScanError::Dtd => Error::Dtd,
+            ScanError::Malformed(Malformed { at, message }) => Error::Syntax {
+                pos: super::build::text_pos(input, at),
+                path,
+                message: message.to_owned(),
+            },
+        }
+    }
+}
