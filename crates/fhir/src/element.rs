@@ -74,6 +74,15 @@ impl Element {
         }
     }
 
+    /// Creates an empty complex element with room for `children` children, for builders that
+    /// know how many they add (a list that grows starts at four and is shrunk again later).
+    pub fn with_capacity(name: impl Into<Cow<'static, str>>, children: usize) -> Self {
+        Self {
+            children: ThinVec::with_capacity(children),
+            ..Self::new(name)
+        }
+    }
+
     /// Creates a string-like primitive (string, code, uri, date, ...).
     pub fn primitive(name: impl Into<Cow<'static, str>>, value: impl Into<CompactString>) -> Self {
         Self::typed(name, value, Kind::String)
@@ -123,7 +132,7 @@ impl Element {
 
     /// Creates an extension with its url and value element (e.g. `valueString`).
     pub fn extension(url: impl Into<Cow<'static, str>>, value: Element) -> Self {
-        let mut extension = Self::new("extension");
+        let mut extension = Self::with_capacity("extension", 1);
         extension.set_url(Some(element_name(url)));
         extension.children.push(value);
         extension
@@ -161,7 +170,7 @@ impl Element {
     /// Appends a child and returns the element (builder style).
     #[must_use]
     pub fn with(mut self, child: Element) -> Self {
-        self.children.push(child);
+        self.push(child);
         self
     }
 
@@ -175,7 +184,9 @@ impl Element {
     /// Appends a child if present and returns the element (builder style).
     #[must_use]
     pub fn with_opt(mut self, child: Option<Element>) -> Self {
-        self.children.extend(child);
+        if let Some(child) = child {
+            self.push(child);
+        }
         self
     }
 
@@ -186,8 +197,12 @@ impl Element {
         self
     }
 
-    /// Appends a child.
+    /// Appends a child. The first child gets a list of exactly one, since many elements (a
+    /// CodeableConcept around its coding, an extension around its value) have only one.
     pub fn push(&mut self, child: Element) {
+        if self.children.capacity() == 0 {
+            self.children.reserve_exact(1);
+        }
         self.children.push(child);
     }
 

@@ -23,6 +23,11 @@ pub struct Builder<'c> {
     pub issues: Vec<OperationOutcomeIssue>,
     /// The richest description of each person in a role, per document.
     pub roles: crate::practitioners::RoleIndex,
+    /// What `practitioners::add` returned per richest role element (document address, node).
+    pub practitioners: std::collections::HashMap<
+        (usize, hl7v3::dom::NodeId),
+        Option<crate::practitioners::PractitionerRefs>,
+    >,
     /// Organizations added so far, by document address and node: their reference and name.
     organizations: std::collections::HashMap<(usize, hl7v3::dom::NodeId), (String, Option<String>)>,
 }
@@ -47,6 +52,7 @@ impl<'c> Builder<'c> {
             encounters: std::collections::HashMap::new(),
             encounter_mode: SearchMode::Match,
             roles: crate::practitioners::RoleIndex::default(),
+            practitioners: std::collections::HashMap::new(),
             organizations: std::collections::HashMap::new(),
         }
     }

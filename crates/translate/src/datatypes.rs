@@ -126,14 +126,12 @@ pub fn coding_of(system: Option<&'static str>, code: &str, display: Option<&str>
 /// Builds a `coding` element from its parts; the system is moved in, so that a URI from a
 /// table is kept without copying it.
 fn coding_in(system: Option<CompactString>, code: &str, display: Option<&str>) -> Element {
-    Element::new("coding")
+    let display = display.filter(|d| !d.is_empty());
+    let parts = usize::from(system.is_some()) + 1 + usize::from(display.is_some());
+    Element::with_capacity("coding", parts)
         .with_opt(system.map(|s| Element::primitive("system", s)))
         .with(Element::primitive("code", code))
-        .with_opt(
-            display
-                .filter(|d| !d.is_empty())
-                .map(|d| Element::primitive("display", d)),
-        )
+        .with_opt(display.map(|d| Element::primitive("display", d)))
 }
 
 /// Builds a CodeableConcept named `name` from a coded node, including its translations and
@@ -180,10 +178,10 @@ pub fn identifier(node: Node<'_, '_>) -> Option<Element> {
     let root = node.attribute("root")?;
     let value = node.attribute("extension");
     let identifier = match value {
-        Some(value) => Element::new("identifier")
+        Some(value) => Element::with_capacity("identifier", 2)
             .with(Element::primitive("system", identifier_system_uri(root)))
             .with(Element::primitive("value", value)),
-        None => Element::new("identifier")
+        None => Element::with_capacity("identifier", 2)
             .with(Element::primitive("system", "urn:ietf:rfc:3986"))
             .with(Element::primitive("value", ["urn:oid:", root].concat())),
     };
@@ -192,13 +190,10 @@ pub fn identifier(node: Node<'_, '_>) -> Option<Element> {
 
 /// Builds a Reference element named `name`.
 pub fn reference(name: &'static str, target: &str, display: Option<&str>) -> Element {
-    Element::new(name)
+    let display = display.filter(|d| !d.is_empty());
+    Element::with_capacity(name, 1 + usize::from(display.is_some()))
         .with(Element::primitive("reference", target))
-        .with_opt(
-            display
-                .filter(|d| !d.is_empty())
-                .map(|d| Element::primitive("display", d)),
-        )
+        .with_opt(display.map(|d| Element::primitive("display", d)))
 }
 
 /// Builds an extension whose value is a CodeableConcept with one coding.

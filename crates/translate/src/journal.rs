@@ -147,7 +147,7 @@ fn encounter_reference(builder: &Builder<'_>, act: Node<'_, '_>) -> Element {
     let extension = id.attribute("extension").unwrap_or_default();
     Element::new("encounter")
         .with(
-            Element::new("identifier")
+            Element::with_capacity("identifier", 2)
                 .with(Element::primitive("system", ["urn:oid:", root].concat()))
                 .with(Element::primitive("value", extension)),
         )
@@ -166,9 +166,9 @@ fn episode_identifiers(act: Node<'_, '_>) -> Vec<Element> {
         .map(|id| {
             let root = id.attribute("root").unwrap_or_default();
             let extension = id.attribute("extension").unwrap_or_default();
-            Element::new("entry")
+            Element::with_capacity("entry", 2)
                 .with(
-                    Element::new("identifier")
+                    Element::with_capacity("identifier", 2)
                         .with(Element::primitive("system", ["urn:oid:", root].concat()))
                         .with(Element::primitive("value", extension)),
                 )
@@ -239,7 +239,7 @@ fn section(
     div.push_str("<div xmlns=\"http://www.w3.org/1999/xhtml\">");
     fhir::xml::escape_into(content, &mut div);
     div.push_str("</div>");
-    let narrative = Element::new("text")
+    let narrative = Element::with_capacity("text", 2)
         .with(Element::primitive("status", "generated"))
         .with(Element::xhtml(div));
     let line = content.split_whitespace().collect::<Vec<_>>().join(" ");

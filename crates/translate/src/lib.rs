@@ -134,14 +134,26 @@ fn translate_messages<'c>(
         .iter()
         .filter(is_encounters)
         .chain(messages.iter().filter(|m| !is_encounters(m)));
+    // Encounters that are only context are kept when a match refers to them. When no other
+    // answer has entries there will be no match, so translating them would be wasted work.
+    let context_only = builder.encounter_mode == SearchMode::Include
+        && !messages
+            .iter()
+            .filter(|m| !is_encounters(m))
+            .any(has_entries);
     for message in ordered {
         builder.issues.extend(errors::issues(message));
-        if message.query_response_code.as_deref() == Some("NF") || message.subjects().is_empty() {
+        if !has_entries(message) || (context_only && is_encounters(&message)) {
             continue;
         }
         translate_message(&mut builder, message)?;
     }
     Ok(builder)
+}
+
+/// Tells whether an answer has anything to translate: not `NF`, and at least one subject.
+fn has_entries(message: &hl7v3::read::Message<'_, '_>) -> bool {
+    message.query_response_code.as_deref() != Some("NF") && !message.subjects().is_empty()
 }
 
 fn translate_message(

@@ -31,7 +31,7 @@ pub fn add(resource: &mut Element) {
     div.push_str(r#"<div xmlns="http://www.w3.org/1999/xhtml">"#);
     escape_into(&summary, &mut div);
     div.push_str("</div>");
-    let text = Element::new("text")
+    let text = Element::with_capacity("text", 2)
         .with(Element::primitive("status", "generated"))
         .with(Element::typed("div", div, Kind::Xhtml));
     let position = resource

@@ -32,6 +32,17 @@ pub struct PractitionerRefs {
 /// when the role identifies no person.
 pub fn add(builder: &mut Builder<'_>, role: Node<'_, '_>) -> Option<PractitionerRefs> {
     let role = builder.roles.richest(role);
+    // Answers name the same person in many places; the resources exist after the first time.
+    let key = (std::ptr::from_ref(role.document()).addr(), role.id());
+    if let Some(known) = builder.practitioners.get(&key) {
+        return known.clone();
+    }
+    let refs = translate_role(builder, role);
+    builder.practitioners.insert(key, refs.clone());
+    refs
+}
+
+fn translate_role(builder: &mut Builder<'_>, role: Node<'_, '_>) -> Option<PractitionerRefs> {
     let person = child(role, "playingEntity").or_else(|| child(role, "assignedPerson"));
     let id_node = children(role, "id")
         .find(|i| i.attribute("root") == Some(UZI_PERSON))

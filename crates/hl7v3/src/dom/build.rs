@@ -343,7 +343,7 @@ impl<'i> Builder<'i> {
                 })
             };
         }
-        if text.contains('\r') {
+        if memchr::memchr(b'\r', text.as_bytes()).is_some() {
             // XML 1.0 §2.11: CR LF and a lone CR are read as LF.
             let normalised = text.replace("\r\n", "\n").replace('\r', "\n");
             return self.add_piece(&normalised, None, blank);
@@ -555,8 +555,13 @@ fn expand_reference(name: &str) -> Option<char> {
     number.and_then(char::from_u32).filter(|c| is_xml_char(*c))
 }
 
+/// Splits `prefix:local`; a byte loop, since names are a few bytes and a searcher's setup costs
+/// more than the search.
 fn split_qname(qname: &str) -> (&str, &str) {
-    qname.split_once(':').unwrap_or(("", qname))
+    match qname.bytes().position(|b| b == b':') {
+        Some(colon) => (&qname[..colon], &qname[colon + 1..]),
+        None => ("", qname),
+    }
 }
 
 fn local_part(qname: &str) -> &str {
