@@ -23,7 +23,7 @@ pub struct Builder<'c> {
     pub issues: Vec<OperationOutcomeIssue>,
     /// The richest description of each person in a role, per document.
     pub roles: crate::practitioners::RoleIndex,
-    /// What `practitioners::add` returned per richest role element (document address, node).
+    /// The result of `practitioners::add` per richest role element (document address, node).
     pub practitioners: std::collections::HashMap<
         (usize, hl7v3::dom::NodeId),
         Option<crate::practitioners::PractitionerRefs>,

@@ -123,8 +123,8 @@ pub fn coding_of(system: Option<&'static str>, code: &str, display: Option<&str>
     coding_in(system.map(CompactString::const_new), code, display)
 }
 
-/// Builds a `coding` element from its parts; the system is moved in, so that a URI from a
-/// table is kept without copying it.
+/// Builds a `coding` element from its parts. The system is moved in, so that a URI from a table
+/// is kept without copying it.
 fn coding_in(system: Option<CompactString>, code: &str, display: Option<&str>) -> Element {
     let display = display.filter(|d| !d.is_empty());
     let parts = usize::from(system.is_some()) + 1 + usize::from(display.is_some());

@@ -101,8 +101,7 @@ impl<'i> Builder<'i> {
         }
     }
 
-    /// Returns `part` as a slice of the input with its offset; quick-xml reading a `&str`
-    /// hands out slices of it.
+    /// Returns `part`, a slice the scanner cut from the input, with its offset in the input.
     fn locate(&self, part: &str) -> Result<(u32, &'i str), Error> {
         let base = self.input.as_ptr() as usize;
         let start = (part.as_ptr() as usize).wrapping_sub(base);
@@ -493,7 +492,7 @@ impl<'i> Builder<'i> {
     }
 }
 
-/// What makes an attribute value unacceptable.
+/// The reason an attribute value is not accepted.
 pub(super) enum BadValue<'a> {
     LessThan,
     Reference(&'a str),

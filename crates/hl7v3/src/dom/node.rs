@@ -38,18 +38,18 @@ pub struct ExpandedName<'a> {
 }
 
 impl<'a> ExpandedName<'a> {
-    /// The local name, without prefix.
+    /// Returns the local name, without prefix.
     pub fn name(&self) -> &'a str {
         self.name
     }
 
-    /// The namespace URI, if the name has one.
+    /// Returns the namespace URI, if the name has one.
     pub fn namespace(&self) -> Option<&'a str> {
         self.namespace
     }
 }
 
-/// What to look for in [`Node::has_tag_name`] and [`Node::attribute`]: a local name alone, or a
+/// The name to look for in [`Node::has_tag_name`] and [`Node::attribute`]: a local name alone, or a
 /// namespace URI with a local name.
 #[derive(Debug, Clone, Copy)]
 pub struct NameQuery<'q> {
@@ -84,17 +84,17 @@ pub struct Attribute<'a> {
 }
 
 impl<'a> Attribute<'a> {
-    /// The local name.
+    /// Returns the local name.
     pub fn name(&self) -> &'a str {
         self.name
     }
 
-    /// The namespace URI, for a prefixed attribute.
+    /// Returns the namespace URI, for a prefixed attribute.
     pub fn namespace(&self) -> Option<&'a str> {
         self.namespace
     }
 
-    /// The value, with references expanded and whitespace normalised.
+    /// Returns the value, with references expanded and whitespace normalised.
     pub fn value(&self) -> &'a str {
         self.value
     }
@@ -108,12 +108,12 @@ pub struct Namespace {
 }
 
 impl Namespace {
-    /// The prefix, or `None` for the default namespace.
+    /// Returns the prefix, or `None` for the default namespace.
     pub fn name(&self) -> Option<&str> {
         self.prefix.as_deref()
     }
 
-    /// The namespace URI.
+    /// Returns the namespace URI.
     pub fn uri(&self) -> &str {
         &self.uri
     }
@@ -264,7 +264,7 @@ impl<'a, 'i> Node<'a, 'i> {
         }
     }
 
-    /// The index just past this node's subtree: nodes are stored in document order.
+    /// Returns the index just past this node's subtree (nodes are stored in document order).
     fn subtree_end(&self) -> u32 {
         let mut node = *self;
         loop {
@@ -355,7 +355,7 @@ impl<'i> Document<'i> {
         u16::try_from(id + 1).ok()
     }
 
-    /// The local name of an attribute of the element whose local name is at `element_offset`.
+    /// Returns the local name of an attribute.
     pub(super) fn attr_local(&self, attr: &AttrData) -> &str {
         let start = attr.local_offset as usize;
         self.input
@@ -371,7 +371,7 @@ impl<'i> Document<'i> {
         self.span(data.offset, data.end)
     }
 
-    /// A slice of the input, or of the decoded buffer when `len` carries [`DECODED`].
+    /// Returns a slice of the input, or of the decoded buffer when `len` carries [`DECODED`].
     fn span(&self, offset: u32, len: u32) -> &str {
         let start = offset as usize;
         let range = start..start + (len & !DECODED) as usize;

@@ -1,7 +1,7 @@
 //! Splits XML text into tags, text, references and CDATA for the tree builder, in one pass
 //! with `memchr`.
 //!
-//! The scanner knows the markup; the builder checks nesting, namespaces and references. The text
+//! The scanner recognises the markup, and the builder checks nesting, namespaces and references. The text
 //! is a `&str`, and every cut falls on an ASCII delimiter, so each piece is valid UTF-8 without
 //! checking it again.
 
@@ -45,7 +45,7 @@ impl<'i> Step<'i> {
     }
 }
 
-/// What the markup at a position got wrong.
+/// A malformed piece of markup: its position and the problem.
 pub(super) struct Malformed {
     pub(super) at: usize,
     pub(super) message: &'static str,
@@ -302,7 +302,7 @@ impl<'i> Scanner<'i> {
     }
 }
 
-/// Why scanning stopped.
+/// The reason scanning stopped.
 pub(super) enum ScanError {
     Malformed(Malformed),
     Dtd,

@@ -73,7 +73,7 @@ fn descendants_stop_at_the_end_of_the_subtree() {
 }
 
 #[test]
-fn whitespace_between_tags_is_dropped_but_text_is_kept_whole() {
+fn blank_text_between_tags_dropped() {
     let doc = parse("<a>\n  <b> x <!-- c --> y </b>\n  <c><![CDATA[ <z> ]]></c>\r\n</a>").unwrap();
 
     let a = doc.root_element();
