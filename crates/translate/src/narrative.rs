@@ -51,7 +51,7 @@ pub fn add(resource: &mut Element) {
 
 /// Returns the one-line Dutch summary of a resource.
 fn summary(resource: &Element) -> Option<String> {
-    let parts: Vec<String> = match resource.name.as_ref() {
+    let parts: Vec<Option<String>> = match resource.name.as_ref() {
         "Patient" => vec![
             label("Patiënt", name_text(resource)),
             prefixed("geboren", resource.child_value("birthDate").map(dutch_date)),
@@ -150,11 +150,8 @@ fn summary(resource: &Element) -> Option<String> {
             ),
         ],
         _ => return None,
-    }
-    .into_iter()
-    .flatten()
-    .collect();
-    let mut parts = parts.into_iter();
+    };
+    let mut parts = parts.into_iter().flatten();
     let first = parts.next()?;
     Some(parts.fold(first, |mut text, part| {
         text.push_str(", ");
