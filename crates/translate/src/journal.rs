@@ -242,7 +242,18 @@ fn section(
     let narrative = Element::with_capacity("text", 2)
         .with(Element::primitive("status", "generated"))
         .with(Element::xhtml(div));
-    let line = content.split_whitespace().collect::<Vec<_>>().join(" ");
+    // The entry's display is the line code and name, then the text on one line.
+    let mut entry_display = String::with_capacity(code.len() + display.len() + content.len() + 5);
+    entry_display.push_str(code);
+    entry_display.push_str(": ");
+    entry_display.push_str(display);
+    entry_display.push_str(" - ");
+    for (index, word) in content.split_whitespace().enumerate() {
+        if index > 0 {
+            entry_display.push(' ');
+        }
+        entry_display.push_str(word);
+    }
     Element::new("section")
         .with_opt(icpc)
         .with(narrative)
@@ -250,7 +261,7 @@ fn section(
         .with(reference(
             "entry",
             target,
-            Some(&[code, ": ", display, " - ", &line].concat()),
+            Some(&entry_display),
         ))
         .with_all(shared.episodes.iter().cloned())
 }
