@@ -231,4 +231,7 @@ pub struct NodeId(u32);
 mod tests;
 
 #[cfg(test)]
+mod differential_tests;
+
+#[cfg(test)]
 mod hostile_tests;
