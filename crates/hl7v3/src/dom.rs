@@ -26,6 +26,10 @@ pub const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
 /// The marker for "no node" in the parent and sibling links.
 const NONE: u32 = u32::MAX;
 
+/// The bit of a sibling link that marks the last child of an element (or the root element). The
+/// other bits then hold the index just past the parent's subtree, which is also this node's.
+const LAST_CHILD: u32 = 1 << 31;
+
 /// The `name` word of a text node (element names are never empty, so no element has it).
 const TEXT: u32 = u32::MAX;
 

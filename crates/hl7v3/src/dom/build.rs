@@ -5,7 +5,9 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::scan::{Scanner, Token};
-use super::{AttrData, DECODED, Document, Error, NONE, NodeData, TEXT, TextPos, XML_NS, same};
+use super::{
+    AttrData, DECODED, Document, Error, LAST_CHILD, NONE, NodeData, TEXT, TextPos, XML_NS, same,
+};
 
 /// Parses `input` into a tree of at most `max_nodes` nodes and attributes.
 pub(super) fn parse(input: &str, max_nodes: u32) -> Result<Document<'_>, Error> {
@@ -452,6 +454,15 @@ impl<'i> Builder<'i> {
             self.doc.nodes[open.node as usize].end =
                 u32::try_from(end).map_err(|_| Error::TooBig)?;
             self.unbind(open.scope);
+            // Every node is at least one byte of a text under 2 GiB, so the index fits beside
+            // the flag. The last child, and the root, learn where their subtree ends.
+            let subtree_end = self.doc.nodes.len() as u32 | LAST_CHILD;
+            if open.last_child != NONE {
+                self.doc.nodes[open.last_child as usize].next_sibling = subtree_end;
+            }
+            if self.stack.is_empty() {
+                self.doc.nodes[open.node as usize].next_sibling = subtree_end;
+            }
         }
         self.root_closed = self.stack.is_empty();
         Ok(())

@@ -386,6 +386,15 @@ fn compare(theirs: roxmltree::Node, ours: Node) -> Result<(), String> {
         .children()
         .filter(|n| n.is_element() || !is_blank(n.text().unwrap_or_default()))
         .collect();
+    // The subtree size comes from the links the builder wrote; the children must add up to it.
+    let subtree = ours.descendants().count();
+    let walked = 1 + ours
+        .children()
+        .map(|n| n.descendants().count())
+        .sum::<usize>();
+    if subtree != walked {
+        return Err(format!("subtree of {subtree} nodes, {walked} walked"));
+    }
     if their_children.len() != our_children.len() {
         return Err(format!(
             "{} children against {} in {}",

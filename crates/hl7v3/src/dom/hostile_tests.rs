@@ -510,6 +510,37 @@ fn deep_nesting_and_floods_bounded() {
     assert_eq!(root_text(&references).len(), 3_000_000);
 }
 
+/// Counts a subtree by walking the child links, as a check on `descendants`.
+fn walked_size(node: Node) -> usize {
+    1 + node.children().map(walked_size).sum::<usize>()
+}
+
+#[test]
+fn subtree_sizes_counted_without_walking() {
+    let depth = 200_000;
+    let nested = "<r>".repeat(depth) + &"</r>".repeat(depth);
+    let doc = parse(&nested).unwrap();
+    let start = Instant::now();
+
+    let total: usize = doc.descendants().map(|n| n.descendants().count()).sum();
+
+    assert_eq!(total, depth * (depth + 1) / 2);
+    assert!(start.elapsed() < QUICK, "{:?}", start.elapsed());
+
+    let text = "<a>x<b><c/>y<d><e/></d></b><f/>z<g>w</g></a>";
+    let doc = parse(text).unwrap();
+    for node in doc.descendants() {
+        let walked: Vec<_> = node.descendants().map(|n| n.id()).collect();
+        assert_eq!(node.descendants().count(), walked.len(), "{node:?}");
+        assert_eq!(walked_size(node), walked.len(), "{node:?}");
+        assert_eq!(node.descendants().len(), walked.len(), "{node:?}");
+    }
+    let last = doc.root_element().children().last().unwrap();
+    assert_eq!(last.tag_name().name(), "g");
+    assert!(last.next_sibling().is_none());
+    assert!(doc.root_element().next_sibling().is_none());
+}
+
 #[test]
 fn errors_short_for_huge_input() {
     let name = "n".repeat(1_000_000);
