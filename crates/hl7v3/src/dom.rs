@@ -26,6 +26,10 @@ pub const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
 /// The marker for "no node" in the parent and sibling links.
 const NONE: u32 = u32::MAX;
 
+/// The bit of a sibling link that marks the last child of an element (or the root element). The
+/// other bits then hold the index just past the parent's subtree, which is also this node's.
+const LAST_CHILD: u32 = 1 << 31;
+
 /// The `name` word of a text node (element names are never empty, so no element has it).
 const TEXT: u32 = u32::MAX;
 
@@ -91,7 +95,7 @@ impl std::fmt::Display for TextPos {
 /// root, e.g. `/Envelope/Body`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Error {
-    /// Malformed markup.
+    /// Malformed markup, a name that is not a qualified name, or a character XML does not allow.
     #[error("malformed XML at {pos} in {path}: {message}")]
     Syntax {
         /// The start of the malformed markup.
@@ -101,7 +105,8 @@ pub enum Error {
         /// The problem.
         message: String,
     },
-    /// The text declares a DTD, which AORTA messages never need and which could declare entities.
+    /// The text declares a DTD, which AORTA messages never need and which could declare entities,
+    /// or has an entity declaration.
     #[error("the text declares a DTD, which is not accepted")]
     Dtd,
     /// The text ends while elements are still open.
@@ -159,7 +164,8 @@ pub enum Error {
         /// The element where the reference is.
         path: String,
     },
-    /// An attribute is malformed, appears twice, or its value contains `<`.
+    /// An attribute is malformed or appears twice, its value contains `<`, or a namespace
+    /// declaration is not allowed (declared twice in a tag, empty, or binding a reserved name).
     #[error("bad attribute in {path}: {message}")]
     Attribute {
         /// The element with the attribute.
@@ -167,19 +173,21 @@ pub enum Error {
         /// The problem.
         message: String,
     },
-    /// More nodes and attributes than the limit, which bounds memory on hostile input.
+    /// More nodes, attributes and namespace declarations than the limit, which bounds memory on
+    /// hostile input.
     #[error("more than {limit} XML nodes and attributes")]
     TooManyNodes {
         /// The limit.
         limit: u32,
     },
-    /// A name longer than 65,535 bytes, more namespaces than 65,535, or a text over 2 GiB.
+    /// A name longer than 65,535 bytes, more than 65,534 namespaces, or a text over 2 GiB.
     #[error("a name, the namespace count or the text size is beyond what the tree can hold")]
     TooBig,
 }
 
 impl<'i> Document<'i> {
-    /// Parses `input`, accepting at most `max_nodes` elements, texts and attributes together.
+    /// Parses `input`, accepting at most `max_nodes` elements, texts, attributes and namespace
+    /// declarations together.
     pub fn parse(input: &'i str, max_nodes: u32) -> Result<Self, Error> {
         build::parse(input, max_nodes)
     }
@@ -225,3 +233,9 @@ pub struct NodeId(u32);
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod differential_tests;
+
+#[cfg(test)]
+mod hostile_tests;

@@ -9,8 +9,8 @@ use crate::xml::{child, children, elements, path, path_attr, text};
 /// Largest accepted message text in bytes (answers with PDF/A documents stay well below this).
 pub const MAX_MESSAGE_BYTES: usize = 32 * 1024 * 1024;
 
-/// Largest accepted number of XML nodes and attributes together, which bounds memory use on
-/// hostile input (24 bytes per node, 16 per attribute).
+/// Largest accepted number of XML nodes, attributes and namespace declarations together, which
+/// bounds memory use on hostile input (24 bytes per node, 16 per attribute).
 pub const MAX_NODES: u32 = 2_000_000;
 
 /// Maximum nesting depth of wrappers (HTTP capture, SOAP, batch) around the interactions.

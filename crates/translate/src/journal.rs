@@ -258,11 +258,7 @@ fn section(
         .with_opt(icpc)
         .with(narrative)
         .with(Element::new("code").with(coding_of(Some(JOURNAL_SYSTEM), code, Some(display))))
-        .with(reference(
-            "entry",
-            target,
-            Some(&entry_display),
-        ))
+        .with(reference("entry", target, Some(&entry_display)))
         .with_all(shared.episodes.iter().cloned())
 }
 

@@ -2,17 +2,27 @@
 //! matching end tags, a single root, bound prefixes, known references and unique attributes.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 use super::scan::{Scanner, Token};
-use super::{AttrData, DECODED, Document, Error, NONE, NodeData, TEXT, TextPos, XML_NS, same};
+use super::{
+    AttrData, DECODED, Document, Error, LAST_CHILD, NONE, NodeData, TEXT, TextPos, XML_NS, same,
+};
 
 /// Parses `input` into a tree of at most `max_nodes` nodes and attributes.
 pub(super) fn parse(input: &str, max_nodes: u32) -> Result<Document<'_>, Error> {
     if u32::try_from(input.len()).map_or(true, |len| len >= DECODED) {
         return Err(Error::TooBig);
     }
+    if let Some((at, c)) = super::scan::forbidden_char(input) {
+        return Err(Error::Syntax {
+            pos: text_pos(input, at),
+            path: "/".to_owned(),
+            message: format!("character U+{:04X} is not allowed in XML", u32::from(c)),
+        });
+    }
     let mut builder = Builder::new(input, max_nodes);
-    let mut scanner = Scanner::new(input);
+    let mut scanner = Scanner::new(input).limit_attributes(max_nodes);
     let mut attributes = Vec::new();
     while let Some(token) = scanner
         .next(&mut attributes)
@@ -46,6 +56,28 @@ pub(super) fn text_pos(input: &str, offset: usize) -> TextPos {
     }
 }
 
+/// The namespace that `xmlns` declarations may not bind (XML Namespaces, section 3).
+const XMLNS_NS: &str = "http://www.w3.org/2000/xmlns/";
+
+/// Up to this many bindings in scope, a prefix is looked up by a scan from the innermost one.
+/// Beyond, it is looked up in a map, so that hostile text cannot make every lookup slow.
+const FEW_BINDINGS: usize = 32;
+
+/// Up to this many attributes in a start tag, duplicates are found by comparing each pair.
+/// Beyond, they are found by sorting.
+const FEW_ATTRIBUTES: usize = 16;
+
+/// The maximum number of levels that an error path shows.
+const PATH_LEVELS: usize = 64;
+
+/// A prefix bound by a namespace declaration.
+struct Binding<'i> {
+    prefix: &'i str,
+    namespace: u16,
+    /// The index of the outer binding of the same prefix that this one hides, or [`NONE`].
+    hides: u32,
+}
+
 /// An element whose end tag has not been read yet.
 struct Open<'i> {
     node: u32,
@@ -76,7 +108,14 @@ struct Builder<'i> {
     max_nodes: u32,
     doc: Document<'i>,
     stack: Vec<Open<'i>>,
-    bindings: Vec<(&'i str, u16)>,
+    /// The bindings in scope, outermost first; an element's own are dropped at its end tag.
+    bindings: Vec<Binding<'i>>,
+    /// The index in `bindings` of the innermost binding of each prefix in scope.
+    in_scope: HashMap<&'i str, u32>,
+    /// The id of each namespace URI in `doc.namespaces`.
+    namespace_ids: HashMap<Cow<'i, str>, u16>,
+    /// The namespace declarations read so far, which count towards the node limit.
+    declarations: usize,
     pending: Pending,
     root_closed: bool,
 }
@@ -95,7 +134,14 @@ impl<'i> Builder<'i> {
             max_nodes,
             doc,
             stack: Vec::new(),
-            bindings: vec![("xml", 1)],
+            bindings: vec![Binding {
+                prefix: "xml",
+                namespace: 1,
+                hides: NONE,
+            }],
+            in_scope: HashMap::from([("xml", 0)]),
+            namespace_ids: HashMap::from([(Cow::Borrowed(""), 0), (Cow::Borrowed(XML_NS), 1)]),
+            declarations: 0,
             pending: Pending::None,
             root_closed: false,
         }
@@ -112,9 +158,15 @@ impl<'i> Builder<'i> {
         Ok((u32::try_from(start).map_err(|_| Error::TooBig)?, slice))
     }
 
+    /// The path of the open element for error messages: its innermost [`PATH_LEVELS`] levels,
+    /// after `/…` when there are more, so that hostile nesting cannot make an error huge.
     fn path(&self) -> String {
+        let skipped = self.stack.len().saturating_sub(PATH_LEVELS);
         let mut path = String::new();
-        for open in &self.stack {
+        if skipped > 0 {
+            path.push_str("/…");
+        }
+        for open in &self.stack[skipped..] {
             path.push('/');
             path.push_str(local_part(open.qname));
         }
@@ -149,7 +201,13 @@ impl<'i> Builder<'i> {
         let scope = self.bindings.len();
         self.bind_declarations(attributes, scope)?;
 
-        let (prefix, local) = split_qname(qname);
+        let Some((prefix, local)) = qualified(qname) else {
+            return Err(Error::Syntax {
+                pos: self.pos(start),
+                path: self.path_or_root(),
+                message: format!("{} is not a qualified name", shorten(qname)),
+            });
+        };
         let namespace = self.resolve(prefix, qname, true)?;
         let local_len = u16::try_from(local.len()).map_err(|_| Error::TooBig)?;
         let local_offset = name_offset + (qname.len() - local.len()) as u32;
@@ -185,34 +243,87 @@ impl<'i> Builder<'i> {
         for &(key, raw) in attributes {
             if key == "xmlns" {
                 self.bind("", raw, scope)?;
-            } else if let Some(prefix) = key.strip_prefix("xmlns:") {
+            } else if key.starts_with("xmlns:") {
+                let (_, prefix) = qualified(key).ok_or_else(|| self.not_qualified(key))?;
                 self.bind(prefix, raw, scope)?;
             }
         }
         Ok(())
     }
 
+    fn not_qualified(&self, key: &str) -> Error {
+        Error::Attribute {
+            path: self.path(),
+            message: format!("{} is not a qualified name", shorten(key)),
+        }
+    }
+
     fn bind(&mut self, prefix: &'i str, raw_uri: &'i str, scope: usize) -> Result<(), Error> {
-        if self.bindings[scope..]
-            .iter()
-            .any(|(bound, _)| *bound == prefix)
-        {
-            return Err(Error::Attribute {
-                path: self.path(),
-                message: format!("namespace prefix {prefix:?} is declared twice"),
-            });
+        self.declarations += 1;
+        self.count_node()?;
+        let hides = self.in_scope.get(prefix).copied().unwrap_or(NONE);
+        if hides != NONE && hides as usize >= scope {
+            return Err(self.bad_declaration(prefix, "is declared twice"));
         }
         let uri = self.decode_value(raw_uri)?;
-        let id = match self.doc.namespaces.iter().position(|known| *known == uri) {
-            Some(id) => id,
+        // XML Namespaces, section 3: the reserved prefixes and names, and no undeclaring.
+        if prefix == "xmlns" {
+            return Err(self.bad_declaration(prefix, "cannot be declared"));
+        }
+        if uri == XMLNS_NS {
+            return Err(self.bad_declaration(prefix, "cannot be bound to the xmlns namespace"));
+        }
+        if prefix == "xml" && uri != XML_NS {
+            return Err(self.bad_declaration(prefix, "must be bound to the xml namespace"));
+        }
+        if prefix != "xml" && uri == XML_NS {
+            return Err(self.bad_declaration(prefix, "cannot be bound to the xml namespace"));
+        }
+        if !prefix.is_empty() && uri.is_empty() {
+            return Err(self.bad_declaration(prefix, "cannot be bound to an empty namespace name"));
+        }
+        let id = match self.namespace_ids.get(uri.as_ref()) {
+            Some(id) => *id,
+            // Id u16::MAX is left unused: with a 65,535-byte local name it would make the node's
+            // name word read as TEXT.
+            None if self.doc.namespaces.len() >= usize::from(u16::MAX) => {
+                return Err(Error::TooBig);
+            }
             None => {
+                let id = self.doc.namespaces.len() as u16;
+                self.namespace_ids.insert(uri.clone(), id);
                 self.doc.namespaces.push(uri);
-                self.doc.namespaces.len() - 1
+                id
             }
         };
-        let id = u16::try_from(id).map_err(|_| Error::TooBig)?;
-        self.bindings.push((prefix, id));
+        let index = u32::try_from(self.bindings.len()).map_err(|_| Error::TooBig)?;
+        self.bindings.push(Binding {
+            prefix,
+            namespace: id,
+            hides,
+        });
+        self.in_scope.insert(prefix, index);
         Ok(())
+    }
+
+    fn bad_declaration(&self, prefix: &str, problem: &str) -> Error {
+        Error::Attribute {
+            path: self.path(),
+            message: format!("namespace prefix {:?} {problem}", shorten(prefix)),
+        }
+    }
+
+    /// Ends the scope of the bindings from `scope` on, bringing back the ones they hid.
+    fn unbind(&mut self, scope: usize) {
+        while self.bindings.len() > scope {
+            let Some(binding) = self.bindings.pop() else {
+                break;
+            };
+            match binding.hides {
+                NONE => self.in_scope.remove(binding.prefix),
+                outer => self.in_scope.insert(binding.prefix, outer),
+            };
+        }
     }
 
     /// Finds the namespace id of a prefix; an unprefixed attribute has no namespace.
@@ -220,17 +331,19 @@ impl<'i> Builder<'i> {
         if prefix.is_empty() && !is_element {
             return Ok(0);
         }
-        match self
-            .bindings
-            .iter()
-            .rev()
-            .find(|(bound, _)| same(bound, prefix))
-        {
-            Some((_, id)) => Ok(*id),
+        let found = match self.bindings.len() <= FEW_BINDINGS {
+            true => self.bindings.iter().rev().find(|b| same(b.prefix, prefix)),
+            false => self
+                .in_scope
+                .get(prefix)
+                .and_then(|index| self.bindings.get(*index as usize)),
+        };
+        match found {
+            Some(binding) => Ok(binding.namespace),
             None if prefix.is_empty() => Ok(0),
             None => Err(Error::UnboundPrefix {
-                prefix: prefix.to_owned(),
-                path: format!("{} ({qname})", self.path()),
+                prefix: shorten(prefix),
+                path: format!("{} ({})", self.path(), shorten(qname)),
             }),
         }
     }
@@ -238,20 +351,19 @@ impl<'i> Builder<'i> {
     /// Stores the attributes other than namespace declarations.
     fn store_attributes(&mut self, attributes: &[(&'i str, &'i str)]) -> Result<(), Error> {
         let first = self.doc.attrs.len();
+        let few = attributes.len() <= FEW_ATTRIBUTES;
         for &(key, raw) in attributes {
             if key == "xmlns" || key.starts_with("xmlns:") {
                 continue;
             }
-            let (prefix, local) = split_qname(key);
+            let (prefix, local) = qualified(key).ok_or_else(|| self.not_qualified(key))?;
             let namespace = self.resolve(prefix, key, false)?;
-            let duplicate = self.doc.attrs[first..]
-                .iter()
-                .any(|a| a.namespace == namespace && same(self.doc.attr_local(a), local));
+            let duplicate = few
+                && self.doc.attrs[first..]
+                    .iter()
+                    .any(|a| a.namespace == namespace && same(self.doc.attr_local(a), local));
             if duplicate {
-                return Err(Error::Attribute {
-                    path: self.path(),
-                    message: format!("{key} appears twice"),
-                });
+                return Err(self.duplicate_attribute(key));
             }
             let (local_offset, _) = self.locate(local)?;
             let (value_offset, value_len) = self.store_value(raw)?;
@@ -264,7 +376,24 @@ impl<'i> Builder<'i> {
                 value_len,
             });
         }
+        if !few {
+            let mut names: Vec<(u16, &str)> = self.doc.attrs[first..]
+                .iter()
+                .map(|a| (a.namespace, self.doc.attr_local(a)))
+                .collect();
+            names.sort_unstable();
+            if let Some(pair) = names.windows(2).find(|pair| pair[0] == pair[1]) {
+                return Err(self.duplicate_attribute(pair[0].1));
+            }
+        }
         Ok(())
+    }
+
+    fn duplicate_attribute(&self, name: &str) -> Error {
+        Error::Attribute {
+            path: self.path(),
+            message: format!("{} appears twice", shorten(name)),
+        }
     }
 
     /// Stores an attribute value: the input slice when it needs no normalisation.
@@ -298,7 +427,7 @@ impl<'i> Builder<'i> {
 
     fn unknown_reference(&self, name: &str) -> Error {
         Error::UnknownReference {
-            name: name.chars().take(40).collect(),
+            name: shorten(name),
             path: self.path(),
         }
     }
@@ -307,11 +436,11 @@ impl<'i> Builder<'i> {
         self.flush_text()?;
         match self.stack.last() {
             None => Err(Error::UnmatchedEnd {
-                found: found.to_owned(),
+                found: shorten(found),
                 pos: self.pos(start),
             }),
             Some(open) if !same(open.qname, found) => Err(Error::MismatchedEnd {
-                found: found.to_owned(),
+                found: shorten(found),
                 pos: self.pos(start),
                 path: self.path(),
             }),
@@ -323,7 +452,16 @@ impl<'i> Builder<'i> {
         if let Some(open) = self.stack.pop() {
             self.doc.nodes[open.node as usize].end =
                 u32::try_from(end).map_err(|_| Error::TooBig)?;
-            self.bindings.truncate(open.scope);
+            self.unbind(open.scope);
+            // Every node is at least one byte of a text under 2 GiB, so the index fits beside
+            // the flag. The last child, and the root, learn where their subtree ends.
+            let subtree_end = self.doc.nodes.len() as u32 | LAST_CHILD;
+            if open.last_child != NONE {
+                self.doc.nodes[open.last_child as usize].next_sibling = subtree_end;
+            }
+            if self.stack.is_empty() {
+                self.doc.nodes[open.node as usize].next_sibling = subtree_end;
+            }
         }
         self.root_closed = self.stack.is_empty();
         Ok(())
@@ -356,6 +494,11 @@ impl<'i> Builder<'i> {
             return Err(Error::TextOutsideRoot {
                 pos: self.pos(start),
             });
+        }
+        if text.contains('\r') {
+            // Line ends are normalised in CDATA sections too (XML 1.0 §2.11).
+            let normalised = text.replace("\r\n", "\n").replace('\r', "\n");
+            return self.add_piece(&normalised, None, false);
         }
         let (offset, _) = self.locate(text)?;
         self.add_piece(text, Some(offset), false)
@@ -454,7 +597,8 @@ impl<'i> Builder<'i> {
     }
 
     fn count_node(&self) -> Result<(), Error> {
-        if self.doc.nodes.len() + self.doc.attrs.len() >= self.max_nodes as usize {
+        let count = self.doc.nodes.len() + self.doc.attrs.len() + self.declarations;
+        if count >= self.max_nodes as usize {
             return Err(Error::TooManyNodes {
                 limit: self.max_nodes,
             });
@@ -547,24 +691,51 @@ fn expand_reference(name: &str) -> Option<char> {
     if predefined.is_some() {
         return predefined;
     }
+    // The digits alone: `from_str_radix` would also take a sign.
     let number = match name.strip_prefix("#x") {
-        Some(hex) => u32::from_str_radix(hex, 16).ok(),
-        None => name.strip_prefix('#').and_then(|dec| dec.parse().ok()),
+        Some(hex) if hex.bytes().all(|b| b.is_ascii_hexdigit()) => {
+            u32::from_str_radix(hex, 16).ok()
+        }
+        Some(_) => None,
+        None => name
+            .strip_prefix('#')
+            .filter(|dec| dec.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|dec| dec.parse().ok()),
     };
     number.and_then(char::from_u32).filter(|c| is_xml_char(*c))
 }
 
-/// Splits `prefix:local`; a byte loop, since names are a few bytes and a searcher's setup costs
-/// more than the search.
-fn split_qname(qname: &str) -> (&str, &str) {
-    match qname.bytes().position(|b| b == b':') {
-        Some(colon) => (&qname[..colon], &qname[colon + 1..]),
-        None => ("", qname),
+/// Splits a name into prefix and local name, the prefix empty when there is none, if it is a
+/// qualified name (XML Namespaces, section 4): at most one colon, with a name on either side.
+/// The scanner has checked the characters and the start of the whole name.
+fn qualified(name: &str) -> Option<(&str, &str)> {
+    match colon(name) {
+        None => Some(("", name)),
+        Some(at) => {
+            let (prefix, local) = (name.get(..at)?, name.get(at + 1..)?);
+            let local_starts_well = local
+                .bytes()
+                .next()
+                .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_' || b >= 0x80);
+            let fine = !prefix.is_empty() && local_starts_well && colon(local).is_none();
+            fine.then_some((prefix, local))
+        }
     }
 }
 
+/// The offset of the first colon. Names are short, and a byte loop beat the library's char
+/// search for them.
+fn colon(name: &str) -> Option<usize> {
+    name.bytes().position(|b| b == b':')
+}
+
+/// The start of a name or reference for an error message: hostile text can make them long.
+fn shorten(name: &str) -> String {
+    name.chars().take(40).collect()
+}
+
 fn local_part(qname: &str) -> &str {
-    split_qname(qname).1
+    qualified(qname).map_or(qname, |(_, local)| local)
 }
 
 /// XML 1.0 §2.2: the characters a document may contain.

@@ -4,7 +4,7 @@
 
 use std::ops::Range;
 
-use super::{AttrData, DECODED, Document, NONE, NodeData, NodeId, TEXT, same};
+use super::{AttrData, DECODED, Document, LAST_CHILD, NodeData, NodeId, TEXT, same};
 
 /// An element or text node of a [`Document`].
 #[derive(Clone, Copy)]
@@ -128,8 +128,10 @@ impl<'a, 'i> Node<'a, 'i> {
         }
     }
 
-    fn at(&self, id: u32) -> Option<Self> {
-        (id != NONE).then(|| Node::new(self.doc, id))
+    /// Returns the node a parent or sibling link points to. [`super::NONE`] and a link that
+    /// marks the last child both have [`LAST_CHILD`] set, so they give `None`.
+    fn at(&self, link: u32) -> Option<Self> {
+        (link & LAST_CHILD == 0).then(|| Node::new(self.doc, link))
     }
 
     /// Returns the node's id.
@@ -264,17 +266,13 @@ impl<'a, 'i> Node<'a, 'i> {
         }
     }
 
-    /// Returns the index just past this node's subtree (nodes are stored in document order).
+    /// Returns the index just past this node's subtree (nodes are in document order): its next
+    /// sibling, or what the builder wrote into the link of a last child.
     fn subtree_end(&self) -> u32 {
-        let mut node = *self;
-        loop {
-            if let Some(next) = node.next_sibling() {
-                return next.id;
-            }
-            match node.parent() {
-                Some(parent) => node = parent,
-                None => return self.doc.nodes.len() as u32,
-            }
+        match self.data.next_sibling {
+            link if link & LAST_CHILD == 0 => link,
+            super::NONE => self.doc.nodes.len() as u32,
+            link => link & !LAST_CHILD,
         }
     }
 
@@ -416,7 +414,20 @@ impl<'a, 'i> Iterator for Descendants<'a, 'i> {
         self.next += 1;
         Some(node)
     }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let left = self.end.saturating_sub(self.next) as usize;
+        (left, Some(left))
+    }
+
+    /// Counts the nodes without visiting them. Readers size subtrees this way, and a visit per
+    /// node made that grow with the square of the nesting depth.
+    fn count(self) -> usize {
+        self.len()
+    }
 }
+
+impl ExactSizeIterator for Descendants<'_, '_> {}
 
 /// A node and its ancestors.
 pub struct Ancestors<'a, 'i> {

@@ -54,13 +54,27 @@ pub(super) struct Malformed {
 pub(super) struct Scanner<'i> {
     input: &'i str,
     pos: usize,
+    /// The maximum number of attributes in a start tag, which bounds the list of them.
+    max_attributes: u32,
 }
 
 impl<'i> Scanner<'i> {
     pub(super) fn new(input: &'i str) -> Self {
         // A byte order mark is not part of the document.
         let pos = if input.starts_with('\u{feff}') { 3 } else { 0 };
-        Scanner { input, pos }
+        Scanner {
+            input,
+            pos,
+            max_attributes: u32::MAX,
+        }
+    }
+
+    /// Rejects start tags with more than `max` attributes, namespace declarations included.
+    pub(super) fn limit_attributes(self, max: u32) -> Self {
+        Scanner {
+            max_attributes: max,
+            ..self
+        }
     }
 
     fn bytes(&self) -> &'i [u8] {
@@ -154,7 +168,12 @@ impl<'i> Scanner<'i> {
                 at,
             }));
         }
-        if rest.len() >= 9 && rest[2..9].eq_ignore_ascii_case(b"DOCTYPE") && rest[1] == b'!' {
+        let declares = |keyword: &[u8]| {
+            rest.get(2..2 + keyword.len())
+                .is_some_and(|word| word.eq_ignore_ascii_case(keyword))
+        };
+        if rest.get(1) == Some(&b'!') && (declares(b"DOCTYPE") || declares(b"ENTITY")) {
+            // An entity declaration outside a DTD is malformed anyway, and it is rejected as one.
             return Err(ScanError::Dtd);
         }
         if rest.starts_with(b"<?") {
@@ -222,6 +241,7 @@ impl<'i> Scanner<'i> {
                     self.pos = after_space + 2;
                     return Ok(self.start(name_start, name_end, at, Some(self.pos)));
                 }
+                Some(b'/') => return self.fail(after_space, "'/' is not followed by '>'"),
                 Some(_) if after_space > pos => pos = self.attribute(after_space, attributes)?,
                 Some(_) => return self.fail(pos, "attributes must be separated by whitespace"),
                 None => return self.fail(at, "start tag is not closed before the end of the text"),
@@ -266,6 +286,9 @@ impl<'i> Scanner<'i> {
             return self.fail(open, "attribute value is not closed");
         };
         let close = open + 1 + length;
+        if attributes.len() >= self.max_attributes as usize {
+            return Err(ScanError::TooManyAttributes(self.max_attributes));
+        }
         attributes.push((self.slice(at, name_end), self.slice(open + 1, close)));
         Ok(close + 1)
     }
@@ -306,12 +329,15 @@ impl<'i> Scanner<'i> {
 pub(super) enum ScanError {
     Malformed(Malformed),
     Dtd,
+    /// A start tag has more attributes than the limit.
+    TooManyAttributes(u32),
 }
 
 impl ScanError {
     pub(super) fn into_error(self, input: &str, path: String) -> Error {
         match self {
             ScanError::Dtd => Error::Dtd,
+            ScanError::TooManyAttributes(limit) => Error::TooManyNodes { limit },
             ScanError::Malformed(Malformed { at, message }) => Error::Syntax {
                 pos: super::build::text_pos(input, at),
                 path,
@@ -319,4 +345,34 @@ impl ScanError {
             },
         }
     }
+}
+
+/// Finds the first character that XML 1.0 §2.2 does not allow anywhere in a document: the C0
+/// controls other than tab, line feed and carriage return, and U+FFFE and U+FFFF. (A `&str`
+/// holds no surrogates.)
+pub(super) fn forbidden_char(input: &str) -> Option<(usize, char)> {
+    // U+FFFE and U+FFFF are EF BF BE and EF BF BF; a chunk is looked at byte by byte only when
+    // it holds a control character or an EF byte, which Dutch text seldom has.
+    let suspect = |b: u8| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0xEF;
+    let bytes = input.as_bytes();
+    let mut start = 0;
+    for chunk in bytes.chunks(64) {
+        if chunk.iter().fold(false, |any, &b| any | suspect(b)) {
+            for (i, &b) in chunk.iter().enumerate() {
+                let at = start + i;
+                if b < 0x20 && suspect(b) {
+                    return Some((at, char::from(b)));
+                }
+                if b == 0xEF && bytes.get(at + 1) == Some(&0xBF) {
+                    match bytes.get(at + 2) {
+                        Some(0xBE) => return Some((at, '\u{FFFE}')),
+                        Some(0xBF) => return Some((at, '\u{FFFF}')),
+                        _ => {}
+                    }
+                }
+            }
+        }
+        start += chunk.len();
+    }
+    None
 }
