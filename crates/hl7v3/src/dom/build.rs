@@ -2,7 +2,9 @@
 //! matching end tags, a single root, bound prefixes, known references and unique attributes.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+// foldhash: a fast hash with a random seed per process, so that chosen prefixes cannot make
+// every lookup collide.
+use foldhash::HashMap;
 
 use super::scan::{Scanner, Token};
 use super::{
@@ -139,8 +141,10 @@ impl<'i> Builder<'i> {
                 namespace: 1,
                 hides: NONE,
             }],
-            in_scope: HashMap::from([("xml", 0)]),
-            namespace_ids: HashMap::from([(Cow::Borrowed(""), 0), (Cow::Borrowed(XML_NS), 1)]),
+            in_scope: [("xml", 0)].into_iter().collect(),
+            namespace_ids: [(Cow::Borrowed(""), 0), (Cow::Borrowed(XML_NS), 1)]
+                .into_iter()
+                .collect(),
             declarations: 0,
             pending: Pending::None,
             root_closed: false,
