@@ -180,6 +180,14 @@ pub enum Error {
         /// The limit.
         limit: u32,
     },
+    /// Elements nested deeper than the limit, which bounds the memory of open elements.
+    #[error("element {path} is nested deeper than {limit} levels")]
+    TooDeep {
+        /// The limit.
+        limit: u32,
+        /// The element that would open one level too deep.
+        path: String,
+    },
     /// A name longer than 65,535 bytes, more than 65,534 namespaces, or a text over 2 GiB.
     #[error("a name, the namespace count or the text size is beyond what the tree can hold")]
     TooBig,
@@ -189,7 +197,13 @@ impl<'i> Document<'i> {
     /// Parses `input`, accepting at most `max_nodes` elements, texts, attributes and namespace
     /// declarations together.
     pub fn parse(input: &'i str, max_nodes: u32) -> Result<Self, Error> {
-        build::parse(input, max_nodes)
+        build::parse(input, max_nodes, u32::MAX)
+    }
+
+    /// Parses `input` as [`Document::parse`] does, also accepting at most `max_depth` levels of
+    /// nested elements.
+    pub fn parse_nested(input: &'i str, max_nodes: u32, max_depth: u32) -> Result<Self, Error> {
+        build::parse(input, max_nodes, max_depth)
     }
 
     /// Returns the root element.

@@ -13,6 +13,10 @@ pub const MAX_MESSAGE_BYTES: usize = 32 * 1024 * 1024;
 /// bounds memory use on hostile input (24 bytes per node, 16 per attribute).
 pub const MAX_NODES: u32 = 2_000_000;
 
+/// Largest accepted nesting of elements. The reference Ketenzorg and waarneem answers, wrappers
+/// included, nest at most 16 levels; the limit bounds the memory of open elements on hostile input.
+pub const MAX_DEPTH: u32 = 1_000;
+
 /// Maximum nesting depth of wrappers (HTTP capture, SOAP, batch) around the interactions.
 const MAX_WRAPPER_DEPTH: usize = 6;
 
@@ -57,7 +61,7 @@ pub fn parse(xml: &str) -> Result<Document<'_>, ReadError> {
             limit: MAX_MESSAGE_BYTES,
         });
     }
-    Document::parse(xml, MAX_NODES).map_err(|error| match error {
+    Document::parse_nested(xml, MAX_NODES, MAX_DEPTH).map_err(|error| match error {
         crate::dom::Error::Dtd => ReadError::Dtd,
         other => ReadError::Xml(other),
     })

@@ -11,8 +11,9 @@ use super::{
     AttrData, DECODED, Document, Error, LAST_CHILD, NONE, NodeData, TEXT, TextPos, XML_NS, same,
 };
 
-/// Parses `input` into a tree of at most `max_nodes` nodes and attributes.
-pub(super) fn parse(input: &str, max_nodes: u32) -> Result<Document<'_>, Error> {
+/// Parses `input` into a tree of at most `max_nodes` nodes and attributes, nested at most
+/// `max_depth` levels.
+pub(super) fn parse(input: &str, max_nodes: u32, max_depth: u32) -> Result<Document<'_>, Error> {
     if u32::try_from(input.len()).map_or(true, |len| len >= DECODED) {
         return Err(Error::TooBig);
     }
@@ -24,6 +25,7 @@ pub(super) fn parse(input: &str, max_nodes: u32) -> Result<Document<'_>, Error> 
         });
     }
     let mut builder = Builder::new(input, max_nodes);
+    builder.max_depth = max_depth as usize;
     let mut scanner = Scanner::new(input).limit_attributes(max_nodes);
     let mut attributes = Vec::new();
     while let Some(token) = scanner
@@ -108,6 +110,7 @@ enum Pending {
 struct Builder<'i> {
     input: &'i str,
     max_nodes: u32,
+    max_depth: usize,
     doc: Document<'i>,
     stack: Vec<Open<'i>>,
     /// The bindings in scope, outermost first; an element's own are dropped at its end tag.
@@ -134,6 +137,7 @@ impl<'i> Builder<'i> {
         Builder {
             input,
             max_nodes,
+            max_depth: usize::MAX,
             doc,
             stack: Vec::new(),
             bindings: vec![Binding {
@@ -162,7 +166,7 @@ impl<'i> Builder<'i> {
         Ok((u32::try_from(start).map_err(|_| Error::TooBig)?, slice))
     }
 
-    /// The path of the open element for error messages: its innermost [`PATH_LEVELS`] levels,
+    /// Returns the path of the open element for error messages: its innermost [`PATH_LEVELS`] levels,
     /// after `/…` when there are more, so that hostile nesting cannot make an error huge.
     fn path(&self) -> String {
         let skipped = self.stack.len().saturating_sub(PATH_LEVELS);
@@ -199,6 +203,12 @@ impl<'i> Builder<'i> {
         if self.root_closed {
             return Err(Error::SecondRoot {
                 pos: self.pos(start),
+            });
+        }
+        if self.stack.len() >= self.max_depth {
+            return Err(Error::TooDeep {
+                limit: u32::try_from(self.max_depth).unwrap_or(u32::MAX),
+                path: self.path(),
             });
         }
         let name_offset = u32::try_from(start + 1).map_err(|_| Error::TooBig)?;
@@ -727,13 +737,14 @@ fn qualified(name: &str) -> Option<(&str, &str)> {
     }
 }
 
-/// The offset of the first colon. Names are short, and a byte loop beat the library's char
+/// Returns the offset of the first colon. Names are short, and a byte loop beat the library's char
 /// search for them.
 fn colon(name: &str) -> Option<usize> {
     name.bytes().position(|b| b == b':')
 }
 
-/// The start of a name or reference for an error message: hostile text can make them long.
+/// Returns the start of a name or reference for an error message, since hostile text can make
+/// them long.
 fn shorten(name: &str) -> String {
     name.chars().take(40).collect()
 }

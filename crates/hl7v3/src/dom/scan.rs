@@ -361,10 +361,10 @@ fn has_suspect_byte(chunk: &[u8]) -> bool {
 
 /// Finds the first character that XML 1.0 §2.2 does not allow anywhere in a document: the C0
 /// controls other than tab, line feed and carriage return, and U+FFFE and U+FFFF. (A `&str`
-/// holds no surrogates.)
+/// contains no surrogates.)
 pub(super) fn forbidden_char(input: &str) -> Option<(usize, char)> {
     // U+FFFE and U+FFFF are EF BF BE and EF BF BF; a chunk is looked at byte by byte only when
-    // it holds a control character or an EF byte, which Dutch text seldom has.
+    // it contains a control character or an EF byte, which Dutch text seldom has.
     let suspect = |b: u8| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0xEF;
     let bytes = input.as_bytes();
     let mut start = 0;

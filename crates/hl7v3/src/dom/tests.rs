@@ -340,3 +340,19 @@ fn kept_children<'a, 'i>(node: roxmltree::Node<'a, 'i>) -> Vec<Kept<'a, 'i>> {
     flush(&mut text, &mut kept);
     kept
 }
+
+#[test]
+fn depth_limit_names_the_path() {
+    let text = "<a><b><c><d/></c></b></a>";
+
+    let error = Document::parse_nested(text, LIMIT, 3).unwrap_err();
+
+    assert_eq!(
+        error,
+        Error::TooDeep {
+            limit: 3,
+            path: "/a/b/c".to_owned()
+        }
+    );
+    assert!(Document::parse_nested(text, LIMIT, 4).is_ok());
+}

@@ -159,12 +159,18 @@ fn deep_nesting_is_an_error_not_a_crash() {
     let depth = 3_000_000;
     let xml = format!("{}{}", "<a>".repeat(depth), "</a>".repeat(depth));
 
-    assert!(matches!(parse(&xml), Err(ReadError::Xml(_))));
+    let error = parse(&xml).unwrap_err();
+
+    assert!(
+        matches!(&error, ReadError::Xml(crate::dom::Error::TooDeep { limit, path })
+            if *limit == MAX_DEPTH && path.ends_with("/a/a")),
+        "{error}"
+    );
 }
 
 #[test]
-fn shallower_nesting_has_no_interaction() {
-    let depth = 500_000;
+fn nesting_at_the_limit_has_no_interaction() {
+    let depth = MAX_DEPTH as usize;
     let xml = format!("{}{}", "<a>".repeat(depth), "</a>".repeat(depth));
     let doc = parse(&xml).unwrap();
 
