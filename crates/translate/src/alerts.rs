@@ -50,7 +50,7 @@ fn flag(builder: &mut Builder<'_>, observation: Node<'_, '_>, contexts: Vec<Elem
         _ if ended => "inactive",
         _ => "active",
     };
-    let element = Element::new("Flag")
+    let element = Element::with_capacity("Flag", 12)
         .with(Element::primitive(
             "id",
             ids::of_node(observation).unwrap_or_else(|| ids::from_text(&text(observation))),

@@ -71,7 +71,7 @@ fn allergy(
         .map(|act| child(act, "text").map(text).unwrap_or_default())
         .filter(|t| !t.is_empty())
         .map(|t| Element::new("note").with(Element::primitive("text", t)));
-    let element = Element::new("AllergyIntolerance")
+    let element = Element::with_capacity("AllergyIntolerance", 13)
         .with(Element::primitive(
             "id",
             ids::of_node(observation).unwrap_or_else(|| ids::from_text(&text(observation))),

@@ -70,22 +70,18 @@ impl<'c> Builder<'c> {
     /// Returns the reference to a resource of this type and id when one was added already.
     pub fn existing(&self, resource_type: &str, id: &str) -> Option<String> {
         self.output
-            .entries
-            .iter()
-            .any(|(r, _)| r.resource_type() == resource_type && r.id() == Some(id))
-            .then(|| [resource_type, "/", id].concat())
+            .find(resource_type, id)
+            .map(|_| [resource_type, "/", id].concat())
     }
 
     /// Adds a resource unless one of the same type and id exists (the first one wins), and returns
     /// its reference. Used for context resources that several acts describe with varying detail.
     pub fn add_once(&mut self, resource: Resource, mode: SearchMode) -> String {
-        let existing = self.output.entries.iter().find(|(r, _)| {
-            r.resource_type() == resource.resource_type() && r.id() == resource.id()
-        });
+        let existing = resource
+            .id()
+            .and_then(|id| self.output.find(resource.resource_type(), id));
         match existing {
-            Some((known, _)) => {
-                [known.resource_type(), "/", known.id().unwrap_or_default()].concat()
-            }
+            Some(known) => [known.resource_type(), "/", known.id().unwrap_or_default()].concat(),
             None => self.output.add(resource, mode),
         }
     }

@@ -156,7 +156,7 @@ fn document_reference(builder: &mut Builder<'_>, act: Node<'_, '_>) -> Letter {
         .and_then(ids::of_node)
         .unwrap_or_else(|| format!("{act_id}-content"));
     if let Some(data) = content.and_then(inline_base64) {
-        let binary = Element::new("Binary")
+        let binary = Element::with_capacity("Binary", 4)
             .with(Element::primitive("id", binary_id.as_str()))
             .with(Element::primitive("contentType", content_type))
             .with(Element::primitive("content", data));
@@ -188,7 +188,7 @@ fn document_reference(builder: &mut Builder<'_>, act: Node<'_, '_>) -> Letter {
         .with(Element::primitive("contentType", content_type))
         .with(Element::primitive("url", binary_url))
         .with_opt(title.clone().map(|t| Element::primitive("title", t)));
-    let document_reference = Element::new("DocumentReference")
+    let document_reference = Element::with_capacity("DocumentReference", 14)
         .with(Element::primitive("id", act_id.as_str()))
         .with(parties::profile(DOCUMENT_REFERENCE_PROFILE))
         .with_opt(master)
@@ -228,7 +228,7 @@ fn add_manifest(builder: &mut Builder<'_>, manifest: Manifest<'_>) {
     let contents = manifest.contents.iter().map(|(target, display)| {
         Element::new("content").with(reference("pReference", target, display.as_deref()))
     });
-    let element = Element::new("DocumentManifest")
+    let element = Element::with_capacity("DocumentManifest", 12)
         .with(Element::primitive("id", manifest.id))
         .with(parties::profile(DOCUMENT_MANIFEST_PROFILE))
         .with_opt(manifest.master)
@@ -339,7 +339,7 @@ fn sender(builder: &mut Builder<'_>, act: Node<'_, '_>) -> Option<(String, Optio
         .map(text)
         .filter(|n| !n.is_empty());
     let id = ids::of_node(entity).or_else(|| name.as_deref().map(ids::from_text))?;
-    let organization = Element::new("Organization")
+    let organization = Element::with_capacity("Organization", 6)
         .with(Element::primitive("id", id))
         .with(parties::profile(
             "http://fhir.nl/fhir/StructureDefinition/nl-core-organization",

@@ -55,7 +55,7 @@ pub fn encounter(
     let period = Element::new("period")
         .with_opt(start.clone().map(|t| Element::primitive("start", t)))
         .with_opt(end.map(|t| Element::primitive("end", t)));
-    let element = Element::new("Encounter")
+    let element = Element::with_capacity("Encounter", 14)
         .with(Element::primitive(
             "id",
             ids::of_node(node).unwrap_or_else(|| ids::from_text(&text(node))),

@@ -81,7 +81,7 @@ fn episode(builder: &mut Builder<'_>, message: &Message<'_, '_>, act: Node<'_, '
             ts_of(effective.and_then(|e| child(e, "high")))
                 .map(|t| Element::primitive("end", t.as_str())),
         );
-    let element = Element::new("EpisodeOfCare")
+    let element = Element::with_capacity("EpisodeOfCare", 13)
         .with(Element::primitive(
             "id",
             ids::of_node(act).unwrap_or_else(|| ids::from_text(&text(act))),
@@ -167,7 +167,7 @@ fn condition(
             "Active",
         )),
     };
-    let element = Element::new("Condition")
+    let element = Element::with_capacity("Condition", 11)
         .with(Element::primitive(
             "id",
             ids::of_node(observation).unwrap_or_else(|| ids::from_text(&text(observation))),

@@ -93,7 +93,7 @@ fn report(builder: &mut Builder<'_>, act: Node<'_, '_>) {
     let event = (!shared.episodes.is_empty()).then(|| {
         Element::new("event").with_all(shared.episodes.iter().map(|e| renamed(e, "detail")))
     });
-    let composition = Element::new("Composition")
+    let composition = Element::with_capacity("Composition", 15)
         .with(Element::primitive("id", id))
         .with(parties::profile(
             "http://nictiz.nl/fhir/StructureDefinition/gp-EncounterReport",
@@ -197,7 +197,7 @@ fn journal_entry(
             )))
             .with(Element::new("valueCodeableConcept").with(icpc))
     });
-    let element = Element::new("Observation")
+    let element = Element::with_capacity("Observation", 10)
         .with(Element::primitive("id", id))
         .with(parties::profile(
             "http://nictiz.nl/fhir/StructureDefinition/gp-JournalEntry",

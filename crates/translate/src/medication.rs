@@ -67,7 +67,7 @@ fn medication_request(builder: &mut Builder<'_>, node: Node<'_, '_>) -> Resource
         })
         .map(|r| with_instructions(dosage(r, node, description.as_deref()), node))
         .collect();
-    let element = Element::new("MedicationRequest")
+    let element = Element::with_capacity("MedicationRequest", 24)
         .with(Element::primitive(
             "id",
             ids::of_node(node).unwrap_or_else(|| ids::from_text(&text(node))),
@@ -210,7 +210,7 @@ fn medication(code: Node<'_, '_>) -> Resource {
                 .or_else(|| child(code, "originalText").map(text))
                 .map(|d| Element::primitive("text", d)),
         );
-    let element = Element::new("Medication")
+    let element = Element::with_capacity("Medication", 4)
         .with(Element::primitive("id", id))
         .with(parties::profile(
             "http://nictiz.nl/fhir/StructureDefinition/zib-Product",
@@ -422,7 +422,7 @@ fn reason_conditions(
             value.attribute("codeSystem").unwrap_or_default(),
             value.attribute("code").unwrap_or_default()
         ));
-        let condition = Element::new("Condition")
+        let condition = Element::with_capacity("Condition", 6)
             .with(Element::primitive("id", id))
             .with(parties::profile(
                 "http://nictiz.nl/fhir/StructureDefinition/zib-Problem",

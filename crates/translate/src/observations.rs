@@ -83,7 +83,7 @@ fn observation_resource(builder: &mut Builder<'_>, node: Node<'_, '_>, kind: Kin
     } else {
         Vec::new()
     };
-    let element = Element::new("Observation")
+    let element = Element::with_capacity("Observation", 18)
         .with(Element::primitive(
             "id",
             ids::of_node(node).unwrap_or_else(|| ids::from_text(&text(node))),

@@ -27,9 +27,36 @@ impl SearchMode {
 pub struct Output {
     /// The resources with their search mode.
     pub entries: Vec<(Resource, SearchMode)>,
+    /// Hashes of the `Type/id` of every entry, so that a new id is recognised without comparing
+    /// it with every entry (a hash that is present still leads to the comparison).
+    seen: std::collections::HashSet<u64>,
+}
+
+/// Hashes a resource type and id for [`Output::seen`].
+fn key_hash(resource_type: &str, id: &str) -> u64 {
+    use std::hash::{BuildHasher, Hash, Hasher};
+    // A fixed state: the hashes only decide whether to compare, so collisions cost time, not
+    // correctness.
+    let mut hasher =
+        std::hash::BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default()
+            .build_hasher();
+    resource_type.hash(&mut hasher);
+    id.hash(&mut hasher);
+    hasher.finish()
 }
 
 impl Output {
+    /// Returns the resource of this type and id, if one was added.
+    pub fn find(&self, resource_type: &str, id: &str) -> Option<&Resource> {
+        if !self.seen.contains(&key_hash(resource_type, id)) {
+            return None;
+        }
+        self.entries
+            .iter()
+            .map(|(r, _)| r)
+            .find(|r| r.resource_type() == resource_type && r.id() == Some(id))
+    }
+
     /// Adds a resource and returns its relative reference (`Type/id`).
     ///
     /// An identical resource with the same id is stored once (a match wins over an include). A
@@ -43,9 +70,15 @@ impl Output {
                 Some(id) => id.as_str(),
                 None => resource.id().unwrap_or_default(),
             };
-            let existing = self.entries.iter_mut().find(|(r, _)| {
-                r.resource_type() == resource.resource_type() && r.id() == Some(candidate)
-            });
+            let existing = match self
+                .seen
+                .contains(&key_hash(resource.resource_type(), candidate))
+            {
+                false => None,
+                true => self.entries.iter_mut().find(|(r, _)| {
+                    r.resource_type() == resource.resource_type() && r.id() == Some(candidate)
+                }),
+            };
             match existing {
                 None => break,
                 Some((known, known_mode)) if *known == resource => {
@@ -67,9 +100,22 @@ impl Output {
             None => resource.id().unwrap_or_default(),
         };
         let reference = [resource.resource_type(), "/", candidate].concat();
-        shrink(&mut resource.element);
+        self.seen
+            .insert(key_hash(resource.resource_type(), candidate));
+        shrink_resource(&mut resource.element);
         self.entries.push((resource, mode));
         reference
+    }
+}
+
+/// Gives back the spare capacity below a resource, keeping one free place at the top for the
+/// narrative that the translation adds at its end.
+fn shrink_resource(resource: &mut fhir::Element) {
+    for child in &mut resource.children {
+        shrink(child);
+    }
+    if resource.children.capacity() > resource.children.len() + 1 {
+        resource.children.shrink_to_fit();
     }
 }
 

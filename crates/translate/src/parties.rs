@@ -32,7 +32,7 @@ pub fn patient(id: &str, patient_role: Option<Node<'_, '_>>) -> Resource {
             "http://hl7.org/fhir/StructureDefinition/data-absent-reason",
             Element::primitive("valueCode", "masked"),
         )));
-    let element = Element::new("Patient")
+    let element = Element::with_capacity("Patient", 12)
         .with(Element::primitive("id", id))
         .with(profile(
             "http://fhir.nl/fhir/StructureDefinition/nl-core-patient",
@@ -311,7 +311,7 @@ fn country(name: String) -> Element {
 
 /// Builds the nl-core-organization Organization from an HL7v3 organization element (URA id, name, address).
 pub fn organization(id: &str, node: Node<'_, '_>) -> Resource {
-    let element = Element::new("Organization")
+    let element = Element::with_capacity("Organization", 10)
         .with(Element::primitive("id", id))
         .with(profile(
             "http://fhir.nl/fhir/StructureDefinition/nl-core-organization",

@@ -61,7 +61,7 @@ fn translate_role(builder: &mut Builder<'_>, role: Node<'_, '_>) -> Option<Pract
     let practitioner_ref = match builder.existing("Practitioner", &id) {
         Some(known) => known,
         None => {
-            let practitioner = Element::new("Practitioner")
+            let practitioner = Element::with_capacity("Practitioner", 11)
                 .with(Element::primitive("id", id.clone()))
                 .with(parties::profile(
                     "http://fhir.nl/fhir/StructureDefinition/nl-core-practitioner",
@@ -100,7 +100,7 @@ fn translate_role(builder: &mut Builder<'_>, role: Node<'_, '_>) -> Option<Pract
     let role_ref = match builder.existing("PractitionerRole", &role_id) {
         Some(known) => known,
         None => {
-            let role_element = Element::new("PractitionerRole")
+            let role_element = Element::with_capacity("PractitionerRole", 8)
                 .with(Element::primitive("id", role_id))
                 .with(parties::profile(
                     "http://fhir.nl/fhir/StructureDefinition/nl-core-practitionerrole",

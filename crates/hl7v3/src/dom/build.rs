@@ -659,10 +659,7 @@ pub(super) enum BadValue<'a> {
 /// Expands references and turns tabs and line ends into spaces (XML 1.0 §3.3.3,
 /// attribute-value normalisation for CDATA attributes).
 pub(super) fn normalise_value(raw: &str) -> Result<Cow<'_, str>, BadValue<'_>> {
-    if !raw
-        .bytes()
-        .any(|b| matches!(b, b'&' | b'<' | b'\t' | b'\n' | b'\r'))
-    {
+    if !needs_normalising(raw.as_bytes()) {
         return Ok(Cow::Borrowed(raw));
     }
     let mut value = String::with_capacity(raw.len());
@@ -690,6 +687,31 @@ pub(super) fn normalise_value(raw: &str) -> Result<Cow<'_, str>, BadValue<'_>> {
     }
     value.push_str(rest);
     Ok(Cow::Owned(value))
+}
+
+/// Tells whether a value has `&`, `<`, a tab or a line end. The text has no other control
+/// characters (`parse` rejects them first), so any byte below 0x20 counts. Eight bytes are tested
+/// at once with word arithmetic, since most values have none of these.
+fn needs_normalising(bytes: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    // Sets the high bit of each byte of `word` that is below `limit` (for bytes below 0x80).
+    let below = |word: u64, limit: u8| word.wrapping_sub(ONES * u64::from(limit)) & !word & HIGHS;
+    let zero = |word: u64| word.wrapping_sub(ONES) & !word & HIGHS;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(chunk);
+        let word = u64::from_le_bytes(eight);
+        let found = below(word, 0x20) | zero(word ^ (ONES * 0x26)) | zero(word ^ (ONES * 0x3C));
+        if found != 0 {
+            return true;
+        }
+    }
+    chunks
+        .remainder()
+        .iter()
+        .any(|b| matches!(b, b'&' | b'<' | b'\t' | b'\n' | b'\r'))
 }
 
 /// Expands the text between `&` and `;`: a predefined entity or a character reference.

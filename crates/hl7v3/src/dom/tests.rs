@@ -356,3 +356,23 @@ fn depth_limit_names_the_path() {
     );
     assert!(Document::parse_nested(text, LIMIT, 4).is_ok());
 }
+
+#[test]
+fn value_specials_found_at_every_position() {
+    for special in ["\t", "\n", "\r", "&amp;", "&#233;"] {
+        for at in 0..20 {
+            let value = format!("{}{special}{}", "x".repeat(at), "é".repeat(3));
+            let text = format!("<a v=\"{value}\"/>");
+
+            let doc = parse(&text).unwrap();
+
+            let expected = match special {
+                "&amp;" => "&",
+                "&#233;" => "é",
+                _ => " ",
+            };
+            let read = doc.root_element().attribute("v").unwrap();
+            assert_eq!(read, format!("{}{expected}ééé", "x".repeat(at)), "{text:?}");
+        }
+    }
+}
