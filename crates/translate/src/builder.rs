@@ -16,7 +16,7 @@ pub struct Builder<'c> {
     patient: Option<(CompactString, Option<CompactString>)>,
     patient_resource: Resource,
     /// Encounters translated so far, by `root|extension`: their reference and display.
-    pub encounters: std::collections::HashMap<String, (String, String)>,
+    pub encounters: foldhash::HashMap<String, (String, String)>,
     /// The search mode of encounters: context (include) when the answer also has a journal.
     pub encounter_mode: SearchMode,
     /// Issues collected from the answers.
@@ -24,12 +24,12 @@ pub struct Builder<'c> {
     /// The richest description of each person in a role, per document.
     pub roles: crate::practitioners::RoleIndex,
     /// The result of `practitioners::add` per richest role element (document address, node).
-    pub practitioners: std::collections::HashMap<
+    pub practitioners: foldhash::HashMap<
         (usize, hl7v3::dom::NodeId),
         Option<crate::practitioners::PractitionerRefs>,
     >,
     /// Organizations added so far, by document address and node: their reference and name.
-    organizations: std::collections::HashMap<(usize, hl7v3::dom::NodeId), (String, Option<String>)>,
+    organizations: foldhash::HashMap<(usize, hl7v3::dom::NodeId), (String, Option<String>)>,
 }
 
 impl<'c> Builder<'c> {
@@ -49,11 +49,11 @@ impl<'c> Builder<'c> {
             patient: None,
             patient_resource: parties::patient(&ctx.patient_id, richest),
             issues: Vec::new(),
-            encounters: std::collections::HashMap::new(),
+            encounters: foldhash::HashMap::default(),
             encounter_mode: SearchMode::Match,
             roles: crate::practitioners::RoleIndex::default(),
-            practitioners: std::collections::HashMap::new(),
-            organizations: std::collections::HashMap::new(),
+            practitioners: foldhash::HashMap::default(),
+            organizations: foldhash::HashMap::default(),
         }
     }
 
@@ -210,8 +210,8 @@ impl<'c> Builder<'c> {
 /// Collects every `reference` value below the given elements.
 fn referenced_targets<'a>(
     elements: impl Iterator<Item = &'a fhir::Element>,
-) -> std::collections::HashSet<&'a str> {
-    let mut found = std::collections::HashSet::new();
+) -> foldhash::HashSet<&'a str> {
+    let mut found = foldhash::HashSet::default();
     let mut stack: Vec<&fhir::Element> = elements.collect();
     while let Some(element) = stack.pop() {
         if element.name == "reference"

@@ -29,26 +29,22 @@ pub struct Output {
     pub entries: Vec<(Resource, SearchMode)>,
     /// Hashes of the `Type/id` of every entry, so that a new id is recognised without comparing
     /// it with every entry (a hash that is present still leads to the comparison).
-    seen: std::collections::HashSet<u64>,
+    seen: foldhash::HashSet<u64>,
+    /// The seed of the hashes in `seen`.
+    seed: foldhash::fast::RandomState,
 }
 
-/// Hashes a resource type and id for [`Output::seen`].
-fn key_hash(resource_type: &str, id: &str) -> u64 {
-    use std::hash::{BuildHasher, Hash, Hasher};
-    // A fixed state: the hashes only decide whether to compare, so collisions cost time, not
-    // correctness.
-    let mut hasher =
-        std::hash::BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default()
-            .build_hasher();
-    resource_type.hash(&mut hasher);
-    id.hash(&mut hasher);
-    hasher.finish()
+/// Hashes a resource type and id for [`Output::seen`], with a seed per translation so that chosen
+/// ids cannot make every lookup collide (a collision costs a comparison, not correctness).
+fn key_hash(seed: &foldhash::fast::RandomState, resource_type: &str, id: &str) -> u64 {
+    use std::hash::BuildHasher;
+    seed.hash_one((resource_type, id))
 }
 
 impl Output {
     /// Returns the resource of this type and id, if one was added.
     pub fn find(&self, resource_type: &str, id: &str) -> Option<&Resource> {
-        if !self.seen.contains(&key_hash(resource_type, id)) {
+        if !self.seen.contains(&key_hash(&self.seed, resource_type, id)) {
             return None;
         }
         self.entries
@@ -70,15 +66,16 @@ impl Output {
                 Some(id) => id.as_str(),
                 None => resource.id().unwrap_or_default(),
             };
-            let existing = match self
-                .seen
-                .contains(&key_hash(resource.resource_type(), candidate))
-            {
-                false => None,
-                true => self.entries.iter_mut().find(|(r, _)| {
-                    r.resource_type() == resource.resource_type() && r.id() == Some(candidate)
-                }),
-            };
+            let existing =
+                match self
+                    .seen
+                    .contains(&key_hash(&self.seed, resource.resource_type(), candidate))
+                {
+                    false => None,
+                    true => self.entries.iter_mut().find(|(r, _)| {
+                        r.resource_type() == resource.resource_type() && r.id() == Some(candidate)
+                    }),
+                };
             match existing {
                 None => break,
                 Some((known, known_mode)) if *known == resource => {
@@ -101,7 +98,7 @@ impl Output {
         };
         let reference = [resource.resource_type(), "/", candidate].concat();
         self.seen
-            .insert(key_hash(resource.resource_type(), candidate));
+            .insert(key_hash(&self.seed, resource.resource_type(), candidate));
         shrink_resource(&mut resource.element);
         self.entries.push((resource, mode));
         reference

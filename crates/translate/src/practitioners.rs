@@ -2,8 +2,8 @@
 //! `assignedAuthor`, `assignedEntity`).
 
 use fhir::{Element, Resource};
+use foldhash::HashMap;
 use hl7v3::xml::{child, children};
-use std::collections::HashMap;
 
 use hl7v3::dom::{Node, NodeId};
 
@@ -181,7 +181,7 @@ fn key(id: Node<'_, '_>) -> String {
 }
 
 fn index_roles(document: &hl7v3::dom::Document<'_>) -> HashMap<String, (NodeId, usize)> {
-    let mut index: HashMap<String, (NodeId, usize)> = HashMap::new();
+    let mut index: HashMap<String, (NodeId, usize)> = HashMap::default();
     for role in document
         .descendants()
         .filter(|n| n.is_element() && ROLE_TAGS.contains(&n.tag_name().name()))
