@@ -42,11 +42,19 @@ pub fn path_attr<'a>(node: Node<'a, '_>, steps: &[&str], attribute: &str) -> Opt
 
 /// Returns the concatenated text of an element (all descendant text nodes), trimmed.
 pub fn text(node: Node<'_, '_>) -> String {
-    let joined: String = node
+    let mut texts = node
         .descendants()
         .filter(Node::is_text)
-        .filter_map(|n| n.text())
-        .collect();
+        .filter_map(|n| n.text());
+    let Some(first) = texts.next() else {
+        return String::new();
+    };
+    // Most elements have one text, which needs no joining before the trim.
+    let Some(second) = texts.next() else {
+        return first.trim().to_owned();
+    };
+    let mut joined = [first, second].concat();
+    joined.extend(texts);
     joined.trim().to_owned()
 }
 

@@ -138,11 +138,12 @@ fn episode_references(node: Node<'_, '_>) -> Vec<Element> {
 
 /// Returns the lookup key of an HL7v3 id element (`root|extension`).
 pub fn id_key(id: Node<'_, '_>) -> String {
-    format!(
-        "{}|{}",
+    [
         id.attribute("root").unwrap_or_default(),
-        id.attribute("extension").unwrap_or_default()
-    )
+        "|",
+        id.attribute("extension").unwrap_or_default(),
+    ]
+    .concat()
 }
 
 /// Formats the date part of a FHIR date or dateTime as `dd-mm-yyyy`.

@@ -145,7 +145,7 @@ fn encounter_reference(builder: &Builder<'_>, act: Node<'_, '_>) -> Element {
     }
     let root = id.attribute("root").unwrap_or_default();
     let extension = id.attribute("extension").unwrap_or_default();
-    Element::new("encounter")
+    Element::with_capacity("encounter", 2)
         .with(
             Element::with_capacity("identifier", 2)
                 .with(Element::primitive("system", ["urn:oid:", root].concat()))

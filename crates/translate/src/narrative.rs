@@ -24,13 +24,9 @@ pub fn add(resource: &mut Element) {
     if resource.child("text").is_some() {
         return;
     }
-    let Some(summary) = summary(resource) else {
+    let Some(div) = summary(resource) else {
         return;
     };
-    let mut div = String::with_capacity(summary.len() + 50);
-    div.push_str(r#"<div xmlns="http://www.w3.org/1999/xhtml">"#);
-    escape_into(&summary, &mut div);
-    div.push_str("</div>");
     let text = Element::with_capacity("text", 2)
         .with(Element::primitive("status", "generated"))
         .with(Element::typed("div", div, Kind::Xhtml));
@@ -49,136 +45,156 @@ pub fn add(resource: &mut Element) {
     resource.children.insert(position, text);
 }
 
-/// Returns the one-line Dutch summary of a resource.
+/// A one-line summary being written, escaped, into a narrative `div`, its parts separated by
+/// commas. The parts are written where they are found, without a string of their own.
+struct Summary {
+    div: String,
+    parts: usize,
+}
+
+impl Summary {
+    fn new() -> Self {
+        let mut div = String::with_capacity(160);
+        div.push_str(r#"<div xmlns="http://www.w3.org/1999/xhtml">"#);
+        Summary { div, parts: 0 }
+    }
+
+    fn part(&mut self, pieces: &[&str]) {
+        if self.parts > 0 {
+            self.div.push_str(", ");
+        }
+        for piece in pieces {
+            escape_into(piece, &mut self.div);
+        }
+        self.parts += 1;
+    }
+
+    /// Writes `Label: value`, or the bare label when the value is unknown.
+    fn label(&mut self, label: &str, value: Option<&str>) {
+        match value {
+            Some(value) if !value.is_empty() => self.part(&[label, ": ", value]),
+            _ => self.part(&[label]),
+        }
+    }
+
+    fn prefixed(&mut self, prefix: &str, value: Option<&str>) {
+        if let Some(value) = value {
+            self.part(&[prefix, " ", value]);
+        }
+    }
+
+    fn plain(&mut self, value: Option<&str>) {
+        if let Some(value) = value {
+            self.part(&[value]);
+        }
+    }
+
+    fn since(&mut self, status: Option<&str>, start: Option<&str>) {
+        match (status, start.map(dutch_date)) {
+            (Some(status), Some(date)) => self.part(&[status, " sinds ", &date]),
+            (Some(status), None) => self.part(&[status]),
+            (None, Some(date)) => self.part(&["sinds ", &date]),
+            (None, None) => {}
+        }
+    }
+
+    fn finish(mut self) -> Option<String> {
+        if self.parts == 0 {
+            return None;
+        }
+        self.div.push_str("</div>");
+        Some(self.div)
+    }
+}
+
+/// Returns the narrative `div` with the one-line Dutch summary of a resource.
 fn summary(resource: &Element) -> Option<String> {
-    let parts: Vec<Option<String>> = match resource.name.as_ref() {
-        "Patient" => vec![
-            label("Patiënt", name_text(resource)),
-            prefixed("geboren", resource.child_value("birthDate").map(dutch_date)),
-        ],
-        "Practitioner" => vec![label("Zorgverlener", name_text(resource))],
-        "Organization" => vec![label(
-            "Zorgaanbieder",
-            resource.child_value("name").map(str::to_owned),
-        )],
-        "PractitionerRole" => vec![
-            label("Rol", concept(resource, "specialty")),
-            display(resource, "practitioner"),
-            prefixed("bij", display(resource, "organization")),
-        ],
-        "EpisodeOfCare" => vec![
-            label(
-                "Episode",
-                extension_string(resource).or_else(|| display(resource, "diagnosis")),
-            ),
-            with_since(
+    let mut s = Summary::new();
+    let date = |name: &str| resource.child_value(name).map(dutch_date);
+    match resource.name.as_ref() {
+        "Patient" => {
+            s.label("Patiënt", name_text(resource).as_deref());
+            s.prefixed("geboren", date("birthDate").as_deref());
+        }
+        "Practitioner" => s.label("Zorgverlener", name_text(resource).as_deref()),
+        "Organization" => s.label("Zorgaanbieder", resource.child_value("name")),
+        "PractitionerRole" => {
+            s.label("Rol", concept(resource, "specialty"));
+            s.plain(display(resource, "practitioner"));
+            s.prefixed("bij", display(resource, "organization"));
+        }
+        "EpisodeOfCare" => {
+            let title = extension_string(resource).or_else(|| display(resource, "diagnosis"));
+            s.label("Episode", title);
+            s.since(
                 episode_status(resource.child_value("status")),
                 value(resource, &["period", "start"]),
-            ),
-            prefixed("tot", value(resource, &["period", "end"]).map(dutch_date)),
-        ],
-        "Condition" => vec![
-            label("Probleem", concept(resource, "code")),
-            with_since(
+            );
+            let end = value(resource, &["period", "end"]).map(dutch_date);
+            s.prefixed("tot", end.as_deref());
+        }
+        "Condition" => {
+            s.label("Probleem", concept(resource, "code"));
+            s.since(
                 condition_status(resource.child_value("clinicalStatus")),
                 resource.child_value("onsetDateTime"),
-            ),
-        ],
-        "Encounter" => vec![
-            label("Contact", concept(resource, "type")),
-            value(resource, &["period", "start"]).map(dutch_date),
-            prefixed("met", display(resource, "participant")),
-        ],
-        "Composition" => vec![
-            label(
-                "Contactverslag",
-                resource.child_value("title").map(str::to_owned),
-            ),
-            resource.child_value("date").map(dutch_date),
-        ],
-        "Observation" => vec![
-            label("Bepaling", concept(resource, "code")),
-            observation_value(resource),
-            resource
+            );
+        }
+        "Encounter" => {
+            s.label("Contact", concept(resource, "type"));
+            s.plain(
+                value(resource, &["period", "start"])
+                    .map(dutch_date)
+                    .as_deref(),
+            );
+            s.prefixed("met", display(resource, "participant"));
+        }
+        "Composition" => {
+            s.label("Contactverslag", resource.child_value("title"));
+            s.plain(date("date").as_deref());
+        }
+        "Observation" => {
+            s.label("Bepaling", concept(resource, "code"));
+            s.plain(observation_value(resource).as_deref());
+            let effective = resource
                 .child_value("effectiveDateTime")
-                .or_else(|| value(resource, &["effectivePeriod", "start"]))
-                .map(dutch_date),
-        ],
-        "MedicationRequest" => vec![
-            label(
-                "Medicatieafspraak",
-                display(resource, "medicationReference")
-                    .or_else(|| concept(resource, "medicationCodeableConcept")),
-            ),
-            value(resource, &["dosageInstruction", "text"]).map(str::to_owned),
-            prefixed("vanaf", resource.child_value("authoredOn").map(dutch_date)),
-        ],
-        "Medication" => vec![label("Geneesmiddel", concept(resource, "code"))],
-        "Flag" => vec![
-            label("Alert", concept(resource, "code")),
-            flag_status(resource.child_value("status")),
-        ],
-        "AllergyIntolerance" => vec![
-            label("Allergie of intolerantie", concept(resource, "code")),
-            condition_status(resource.child_value("clinicalStatus")).map(str::to_owned),
-        ],
-        "DocumentReference" => vec![
-            label(
-                "Document",
-                resource
-                    .child_value("description")
-                    .map(str::to_owned)
-                    .or_else(|| concept(resource, "type")),
-            ),
-            concept(resource, "type"),
-            prefixed(
-                "geïndexeerd",
-                resource.child_value("indexed").map(dutch_date),
-            ),
-        ],
-        "DocumentManifest" => vec![
-            label(
-                "Documentenset",
-                resource
-                    .child_value("description")
-                    .map(str::to_owned)
-                    .or_else(|| concept(resource, "type")),
-            ),
-            prefixed(
-                "aangemaakt",
-                resource.child_value("created").map(dutch_date),
-            ),
-        ],
+                .or_else(|| value(resource, &["effectivePeriod", "start"]));
+            s.plain(effective.map(dutch_date).as_deref());
+        }
+        "MedicationRequest" => {
+            let medication = display(resource, "medicationReference")
+                .or_else(|| concept(resource, "medicationCodeableConcept"));
+            s.label("Medicatieafspraak", medication);
+            s.plain(value(resource, &["dosageInstruction", "text"]));
+            s.prefixed("vanaf", date("authoredOn").as_deref());
+        }
+        "Medication" => s.label("Geneesmiddel", concept(resource, "code")),
+        "Flag" => {
+            s.label("Alert", concept(resource, "code"));
+            s.plain(flag_status(resource.child_value("status")));
+        }
+        "AllergyIntolerance" => {
+            s.label("Allergie of intolerantie", concept(resource, "code"));
+            s.plain(condition_status(resource.child_value("clinicalStatus")));
+        }
+        "DocumentReference" => {
+            let description = resource
+                .child_value("description")
+                .or_else(|| concept(resource, "type"));
+            s.label("Document", description);
+            s.plain(concept(resource, "type"));
+            s.prefixed("geïndexeerd", date("indexed").as_deref());
+        }
+        "DocumentManifest" => {
+            let description = resource
+                .child_value("description")
+                .or_else(|| concept(resource, "type"));
+            s.label("Documentenset", description);
+            s.prefixed("aangemaakt", date("created").as_deref());
+        }
         _ => return None,
-    };
-    let mut parts = parts.into_iter().flatten();
-    let first = parts.next()?;
-    Some(parts.fold(first, |mut text, part| {
-        text.push_str(", ");
-        text.push_str(&part);
-        text
-    }))
-}
-
-/// `Label: value`, or the bare label when the value is unknown.
-fn label(label: &str, value: Option<String>) -> Option<String> {
-    Some(match value {
-        Some(value) if !value.is_empty() => [label, ": ", &value].concat(),
-        _ => label.to_owned(),
-    })
-}
-
-fn prefixed(prefix: &str, value: Option<String>) -> Option<String> {
-    value.map(|v| [prefix, " ", &v].concat())
-}
-
-fn with_since(status: Option<&str>, start: Option<&str>) -> Option<String> {
-    match (status, start.map(dutch_date)) {
-        (Some(status), Some(date)) => Some(format!("{status} sinds {date}")),
-        (Some(status), None) => Some(status.to_owned()),
-        (None, Some(date)) => Some(format!("sinds {date}")),
-        (None, None) => None,
     }
+    s.finish()
 }
 
 fn value<'a>(element: &'a Element, steps: &[&str]) -> Option<&'a str> {
@@ -190,7 +206,7 @@ fn value<'a>(element: &'a Element, steps: &[&str]) -> Option<&'a str> {
 
 /// Returns the text of a CodeableConcept: its `text`, else the first coding display, else the
 /// first code.
-fn concept(resource: &Element, name: &str) -> Option<String> {
+fn concept<'a>(resource: &'a Element, name: &str) -> Option<&'a str> {
     let concept = resource.child(name)?;
     concept
         .child_value("text")
@@ -204,60 +220,53 @@ fn concept(resource: &Element, name: &str) -> Option<String> {
                 .children_named("coding")
                 .find_map(|c| c.child_value("code"))
         })
-        .map(str::to_owned)
 }
 
 /// Returns the display of a Reference child, also one level down (`diagnosis.condition`,
 /// `participant.individual`).
-fn display(resource: &Element, name: &str) -> Option<String> {
+fn display<'a>(resource: &'a Element, name: &str) -> Option<&'a str> {
     let element = resource.child(name)?;
-    element
-        .child_value("display")
-        .or_else(|| {
-            element
-                .children
-                .iter()
-                .find_map(|c| c.child_value("display"))
-        })
-        .map(str::to_owned)
-}
-
-fn name_text(resource: &Element) -> Option<String> {
-    let name = resource.child("name")?;
-    name.child_value("text").map(str::to_owned).or_else(|| {
-        let given: Vec<&str> = name
-            .children_named("given")
-            .filter_map(|g| g.value.as_deref())
-            .collect();
-        let family = name.child_value("family");
-        let joined = given
-            .into_iter()
-            .chain(family)
-            .collect::<Vec<_>>()
-            .join(" ");
-        (!joined.is_empty()).then_some(joined)
+    element.child_value("display").or_else(|| {
+        element
+            .children
+            .iter()
+            .find_map(|c| c.child_value("display"))
     })
 }
 
-fn extension_string(resource: &Element) -> Option<String> {
+fn name_text(resource: &Element) -> Option<std::borrow::Cow<'_, str>> {
+    let name = resource.child("name")?;
+    if let Some(text) = name.child_value("text") {
+        return Some(text.into());
+    }
+    let given = name
+        .children_named("given")
+        .filter_map(|g| g.value.as_deref());
+    let joined = given
+        .chain(name.child_value("family"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    (!joined.is_empty()).then_some(joined.into())
+}
+
+fn extension_string(resource: &Element) -> Option<&str> {
     resource
         .children_named("extension")
         .find_map(|e| e.child_value("valueString"))
-        .map(str::to_owned)
 }
 
-fn observation_value(resource: &Element) -> Option<String> {
+fn observation_value(resource: &Element) -> Option<std::borrow::Cow<'_, str>> {
     if let Some(quantity) = resource.child("valueQuantity") {
         let number = quantity.child_value("value")?;
         return Some(match quantity.child_value("unit") {
-            Some(unit) => format!("{number} {unit}"),
-            None => number.to_owned(),
+            Some(unit) => [number, " ", unit].concat().into(),
+            None => number.into(),
         });
     }
     resource
         .child_value("valueString")
-        .map(str::to_owned)
         .or_else(|| concept(resource, "valueCodeableConcept"))
+        .map(Into::into)
 }
 
 fn episode_status(status: Option<&str>) -> Option<&'static str> {
@@ -281,16 +290,13 @@ fn condition_status(status: Option<&str>) -> Option<&'static str> {
     })
 }
 
-fn flag_status(status: Option<&str>) -> Option<String> {
-    Some(
-        match status? {
-            "active" => "actief",
-            "inactive" => "niet actief",
-            "entered-in-error" => "foutief ingevoerd",
-            _ => return None,
-        }
-        .to_owned(),
-    )
+fn flag_status(status: Option<&str>) -> Option<&'static str> {
+    Some(match status? {
+        "active" => "actief",
+        "inactive" => "niet actief",
+        "entered-in-error" => "foutief ingevoerd",
+        _ => return None,
+    })
 }
 
 /// Formats the date part of a FHIR date or dateTime in Dutch (`12 maart 2019`, `maart 2019`,
