@@ -66,18 +66,24 @@ fn write_attribute(name: &str, value: Option<&str>, out: &mut String) {
 
 /// Escapes text for use in an XML attribute value.
 pub fn escape_into(text: &str, out: &mut String) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\n' => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            '\t' => out.push_str("&#9;"),
-            _ => out.push(c),
-        }
+    // The escaped characters are ASCII, so the text is copied in runs between them.
+    let mut copied = 0;
+    for (at, byte) in text.bytes().enumerate() {
+        let entity = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\n' => "&#10;",
+            b'\r' => "&#13;",
+            b'\t' => "&#9;",
+            _ => continue,
+        };
+        out.push_str(text.get(copied..at).unwrap_or_default());
+        out.push_str(entity);
+        copied = at + 1;
     }
+    out.push_str(text.get(copied..).unwrap_or_default());
 }
 
 /// Parses a FHIR XML resource (DTDs are rejected).

@@ -318,14 +318,20 @@ fn dutch_date(value: &str) -> String {
 }
 
 fn escape_into(text: &str, out: &mut String) {
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            _ => out.push(c),
-        }
+    // The escaped characters are ASCII, so the text is copied in runs between them.
+    let mut copied = 0;
+    for (at, byte) in text.bytes().enumerate() {
+        let entity = match byte {
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'&' => "&amp;",
+            _ => continue,
+        };
+        out.push_str(text.get(copied..at).unwrap_or_default());
+        out.push_str(entity);
+        copied = at + 1;
     }
+    out.push_str(text.get(copied..).unwrap_or_default());
 }
 
 #[cfg(test)]
