@@ -40,6 +40,7 @@ pub(super) fn parse(input: &str, max_nodes: u32, max_depth: u32) -> Result<Docum
             } => builder.open(qname, &attributes, at, empty_end)?,
             Token::End { qname, at, end } => builder.close(qname, at, end)?,
             Token::Text { text, at } => builder.raw_text(text, at)?,
+            Token::Blank { text, at } => builder.blank_text(text, at)?,
             Token::CData { text, at } => builder.literal_text(text, at)?,
             Token::Reference { name, at } => builder.reference(name, at)?,
         }
@@ -483,6 +484,15 @@ impl<'i> Builder<'i> {
         }
         self.root_closed = self.stack.is_empty();
         Ok(())
+    }
+
+    /// Takes whitespace before a tag: the tag ends any text, so the whitespace is kept only when
+    /// it joins text read before it (after a reference, say).
+    fn blank_text(&mut self, text: &str, start: usize) -> Result<(), Error> {
+        if matches!(self.pending, Pending::None) {
+            return Ok(());
+        }
+        self.raw_text(text, start)
     }
 
     fn raw_text(&mut self, text: &str, start: usize) -> Result<(), Error> {

@@ -24,6 +24,8 @@ pub(super) enum Token<'i> {
     },
     /// Character data up to the next `<` or `&`.
     Text { text: &'i str, at: usize },
+    /// Whitespace followed by a start or end tag.
+    Blank { text: &'i str, at: usize },
     /// The content of a CDATA section.
     CData { text: &'i str, at: usize },
     /// The text between `&` and `;`.
@@ -110,6 +112,18 @@ impl<'i> Scanner<'i> {
             Some(b'<') => self.markup(at, attributes).map(Some),
             Some(b'&') => self.reference(at).map(|t| Some(Step::Token(t))),
             Some(_) => {
+                // Indentation between tags is most text: a short run of whitespace before a tag,
+                // found without a vector search.
+                let blank_end = self.skip_space(at);
+                let next_is_tag = bytes.get(blank_end) == Some(&b'<')
+                    && !matches!(bytes.get(blank_end + 1), Some(b'!' | b'?'));
+                if blank_end > at && next_is_tag {
+                    self.pos = blank_end;
+                    return Ok(Some(Step::Token(Token::Blank {
+                        text: self.slice(at, blank_end),
+                        at,
+                    })));
+                }
                 let end = memchr::memchr2(b'<', b'&', &bytes[at..]).map_or(bytes.len(), |i| at + i);
                 self.pos = end;
                 Ok(Some(Step::Token(Token::Text {
