@@ -376,3 +376,29 @@ fn value_specials_found_at_every_position() {
         }
     }
 }
+
+/// The tree of each Ketenzorg example takes less heap than the example's text, which keeps a
+/// translation under six times the answer's size.
+#[test]
+fn ketenzorg_trees_smaller_than_their_text() {
+    let dir = reference_dir().join("hl7v3/ketenzorg-3.0.2/hl7v3_instance");
+    if !dir.is_dir() {
+        assert!(std::env::var("CI").is_err(), "{} is missing", dir.display());
+        eprintln!("skipped: {} is missing", dir.display());
+        return;
+    }
+    let mut files = Vec::new();
+    xml_files(&dir, &mut files);
+    assert_eq!(files.len(), 18, "Ketenzorg examples in {}", dir.display());
+
+    let mut largest = 0.0_f64;
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        let doc = crate::read::parse(&text).unwrap();
+
+        let ratio = doc.heap_bytes() as f64 / text.len() as f64;
+        assert!(ratio < 1.0, "{}: tree {ratio:.2}x its text", file.display());
+        largest = largest.max(ratio);
+    }
+    eprintln!("largest tree: {largest:.2}x its text");
+}
