@@ -66,18 +66,36 @@ fn write_attribute(name: &str, value: Option<&str>, out: &mut String) {
 
 /// Escapes text for use in an XML attribute value.
 pub fn escape_into(text: &str, out: &mut String) {
-    // The escaped characters are ASCII, so the text is copied in runs between them.
+    escape_with(text, out, |byte| match byte {
+        b'&' => Some("&amp;"),
+        b'<' => Some("&lt;"),
+        b'>' => Some("&gt;"),
+        b'"' => Some("&quot;"),
+        b'\n' => Some("&#10;"),
+        b'\r' => Some("&#13;"),
+        b'\t' => Some("&#9;"),
+        _ => None,
+    });
+}
+
+/// Escapes `&`, `<` and `>` only, for text inside an XHTML element (a narrative `div`), where
+/// quotes and line ends may stay as they are.
+pub fn escape_text_into(text: &str, out: &mut String) {
+    escape_with(text, out, |byte| match byte {
+        b'&' => Some("&amp;"),
+        b'<' => Some("&lt;"),
+        b'>' => Some("&gt;"),
+        _ => None,
+    });
+}
+
+/// Appends `text` with the bytes that `entity` maps replaced. The escaped characters are ASCII,
+/// so the text is copied in runs between them.
+fn escape_with(text: &str, out: &mut String, entity: impl Fn(u8) -> Option<&'static str>) {
     let mut copied = 0;
     for (at, byte) in text.bytes().enumerate() {
-        let entity = match byte {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\n' => "&#10;",
-            b'\r' => "&#13;",
-            b'\t' => "&#9;",
-            _ => continue,
+        let Some(entity) = entity(byte) else {
+            continue;
         };
         out.push_str(text.get(copied..at).unwrap_or_default());
         out.push_str(entity);

@@ -64,7 +64,7 @@ impl Summary {
             self.div.push_str(", ");
         }
         for piece in pieces {
-            escape_into(piece, &mut self.div);
+            fhir::xml::escape_text_into(piece, &mut self.div);
         }
         self.parts += 1;
     }
@@ -315,23 +315,6 @@ fn dutch_date(value: &str) -> String {
         _ if year.len() == 4 => year.to_owned(),
         _ => value.to_owned(),
     }
-}
-
-fn escape_into(text: &str, out: &mut String) {
-    // The escaped characters are ASCII, so the text is copied in runs between them.
-    let mut copied = 0;
-    for (at, byte) in text.bytes().enumerate() {
-        let entity = match byte {
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'&' => "&amp;",
-            _ => continue,
-        };
-        out.push_str(text.get(copied..at).unwrap_or_default());
-        out.push_str(entity);
-        copied = at + 1;
-    }
-    out.push_str(text.get(copied..).unwrap_or_default());
 }
 
 #[cfg(test)]

@@ -284,6 +284,7 @@ impl<'i> Builder<'i> {
         if hides != NONE && hides as usize >= scope {
             return Err(self.bad_declaration(prefix, "is declared twice"));
         }
+
         let uri = self.decode_value(raw_uri)?;
         // XML Namespaces, section 3: the reserved prefixes and names, and no undeclaring.
         if prefix == "xmlns" {
@@ -301,6 +302,7 @@ impl<'i> Builder<'i> {
         if !prefix.is_empty() && uri.is_empty() {
             return Err(self.bad_declaration(prefix, "cannot be bound to an empty namespace name"));
         }
+
         let id = match self.namespace_ids.get(uri.as_ref()) {
             Some(id) => *id,
             // Id u16::MAX is left unused: with a 65,535-byte local name it would make the node's
@@ -315,6 +317,7 @@ impl<'i> Builder<'i> {
                 id
             }
         };
+
         let index = u32::try_from(self.bindings.len()).map_err(|_| Error::TooBig)?;
         self.bindings.push(Binding {
             prefix,
@@ -508,8 +511,13 @@ impl<'i> Builder<'i> {
                 })
             };
         }
+        self.add_text(text, blank)
+    }
+
+    /// Adds text from the input, its line ends read as LF (XML 1.0 §2.11: CR LF and a lone CR),
+    /// in text and CDATA sections alike.
+    fn add_text(&mut self, text: &str, blank: bool) -> Result<(), Error> {
         if memchr::memchr(b'\r', text.as_bytes()).is_some() {
-            // XML 1.0 §2.11: CR LF and a lone CR are read as LF.
             let normalised = text.replace("\r\n", "\n").replace('\r', "\n");
             return self.add_piece(&normalised, None, blank);
         }
@@ -523,13 +531,7 @@ impl<'i> Builder<'i> {
                 pos: self.pos(start),
             });
         }
-        if text.contains('\r') {
-            // Line ends are normalised in CDATA sections too (XML 1.0 §2.11).
-            let normalised = text.replace("\r\n", "\n").replace('\r', "\n");
-            return self.add_piece(&normalised, None, false);
-        }
-        let (offset, _) = self.locate(text)?;
-        self.add_piece(text, Some(offset), false)
+        self.add_text(text, false)
     }
 
     fn reference(&mut self, name: &str, start: usize) -> Result<(), Error> {

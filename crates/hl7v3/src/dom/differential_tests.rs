@@ -343,14 +343,17 @@ fn same_text(theirs: &str, ours: &str) -> bool {
             .all(|(t, o)| t == o || (t == b'\r' && o == b'\n'))
 }
 
-/// Compares the two trees below an element, as in `reference_files_read_as_with_roxmltree`.
-fn compare(theirs: roxmltree::Node, ours: Node) -> Result<(), String> {
+/// Compares the two trees below an element: names, namespaces, attributes, and the text that is
+/// not whitespace between tags. It allows for three roxmltree quirks: an empty namespace below
+/// `xmlns=""`, no attributes named `p:xmlns`, and a CR kept next to a reference.
+pub(super) fn compare(theirs: roxmltree::Node, ours: Node) -> Result<(), String> {
     let (their_name, our_name) = (theirs.tag_name(), ours.tag_name());
     // roxmltree gives an empty namespace, not none, below `xmlns=""`.
     let their_namespace = their_name.namespace().filter(|ns| !ns.is_empty());
     if (their_name.name(), their_namespace) != (our_name.name(), our_name.namespace()) {
         return Err(format!("name {their_name:?} against {our_name:?}"));
     }
+
     let their_attributes: Vec<_> = theirs
         .attributes()
         .map(|a| (a.namespace(), a.name(), a.value()))
@@ -366,6 +369,7 @@ fn compare(theirs: roxmltree::Node, ours: Node) -> Result<(), String> {
             "attributes {their_attributes:?} against {our_attributes:?}"
         ));
     }
+
     let mut their_children = Vec::new();
     let mut text: Option<String> = None;
     for child in theirs.children() {
@@ -382,10 +386,12 @@ fn compare(theirs: roxmltree::Node, ours: Node) -> Result<(), String> {
     if let Some(t) = text.take().filter(|t| !is_blank(t)) {
         their_children.push(Err(t));
     }
+
     let our_children: Vec<Node> = ours
         .children()
         .filter(|n| n.is_element() || !is_blank(n.text().unwrap_or_default()))
         .collect();
+
     // The subtree size comes from the links the builder wrote; the children must add up to it.
     let subtree = ours.descendants().count();
     let walked = 1 + ours
@@ -395,6 +401,7 @@ fn compare(theirs: roxmltree::Node, ours: Node) -> Result<(), String> {
     if subtree != walked {
         return Err(format!("subtree of {subtree} nodes, {walked} walked"));
     }
+
     if their_children.len() != our_children.len() {
         return Err(format!(
             "{} children against {} in {}",
@@ -403,6 +410,7 @@ fn compare(theirs: roxmltree::Node, ours: Node) -> Result<(), String> {
             their_name.name()
         ));
     }
+
     for (their, our) in their_children.into_iter().zip(our_children) {
         match their {
             Err(text) if our.is_text() && same_text(&text, our.text().unwrap_or_default()) => {}
@@ -498,9 +506,9 @@ fn place(text: &str, error: &roxmltree::Error) -> &'static str {
     }
 }
 
-/// The differences that are accepted, each with the reason.
+/// Tells whether an outcome is an accepted difference; each case gives its reason.
 ///
-/// The tree here leaves out checks that do not change what a reader of AORTA messages sees, and
+/// The tree here leaves out checks that do not change what a reader of AORTA messages reads, and
 /// rejects every DTD where roxmltree accepts an empty one.
 fn accepted_divergence(outcome: &Outcome) -> bool {
     match outcome {
@@ -522,7 +530,7 @@ fn accepted_divergence(outcome: &Outcome) -> bool {
                 | ("UnknownNamespace", "xml prefix")
         ),
         Outcome::OnlyTheirsAccepts(_, ours) => [
-            // Stricter than roxmltree, as XML Namespaces asks: a prefix declared twice in one
+            // Stricter than roxmltree, as XML Namespaces requires: a prefix declared twice in one
             // tag, a reserved prefix or namespace, no undeclaring, and names with one colon.
             "is declared twice",
             "cannot be declared",
@@ -540,20 +548,15 @@ fn accepted_divergence(outcome: &Outcome) -> bool {
     }
 }
 
-/// The reference instances that seed the mutations; empty where the folder is missing.
+/// Reads the Ketenzorg reference instances that seed the mutations, none when the folder is
+/// missing.
 fn seeds() -> Vec<String> {
-    let dir = match std::env::var_os("LSPPLUS_REFERENCE_DIR") {
-        Some(dir) => std::path::PathBuf::from(dir),
-        None => std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/reference"),
-    };
-    let dir = dir.join("hl7v3/ketenzorg-3.0.2/hl7v3_instance");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .map(|entries| entries.flatten().map(|e| e.path()).collect())
-        .unwrap_or_default();
+    let dir = super::tests::reference_dir().join("hl7v3/ketenzorg-3.0.2/hl7v3_instance");
+    let mut files = Vec::new();
+    super::tests::xml_files(&dir, &mut files);
     files.sort();
     files
         .iter()
-        .filter(|p| p.extension().is_some_and(|e| e == "xml"))
         .filter_map(|p| std::fs::read_to_string(p).ok())
         .collect()
 }

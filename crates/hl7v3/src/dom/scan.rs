@@ -32,6 +32,11 @@ pub(super) enum Token<'i> {
     Reference { name: &'i str, at: usize },
 }
 
+/// Returns the error for a comment, CDATA section or processing instruction without its end.
+fn unclosed(at: usize, message: &'static str) -> ScanError {
+    ScanError::Malformed(Malformed { at, message })
+}
+
 /// A token, or markup that the tree leaves out.
 enum Step<'i> {
     Token(Token<'i>),
@@ -168,14 +173,14 @@ impl<'i> Scanner<'i> {
         if rest.starts_with(b"<!--") {
             let end = self
                 .find(at + 4, b"-->")
-                .ok_or(self.unclosed(at, "comment"))?;
+                .ok_or_else(|| unclosed(at, "comment is not closed with '-->'"))?;
             self.pos = end + 3;
             return Ok(Step::Skipped);
         }
         if rest.starts_with(b"<![CDATA[") {
             let end = self
                 .find(at + 9, b"]]>")
-                .ok_or(self.unclosed(at, "CDATA section"))?;
+                .ok_or_else(|| unclosed(at, "CDATA section is not closed with ']]>'"))?;
             self.pos = end + 3;
             return Ok(Step::Token(Token::CData {
                 text: self.slice(at + 9, end),
@@ -193,7 +198,7 @@ impl<'i> Scanner<'i> {
         if rest.starts_with(b"<?") {
             let end = self
                 .find(at + 2, b"?>")
-                .ok_or(self.unclosed(at, "processing instruction"))?;
+                .ok_or_else(|| unclosed(at, "processing instruction is not closed with '?>'"))?;
             self.pos = end + 2;
             return Ok(Step::Skipped);
         }
@@ -201,17 +206,6 @@ impl<'i> Scanner<'i> {
             return self.fail(at, "unknown markup declaration");
         }
         self.start_tag(at, attributes).map(Step::Token)
-    }
-
-    fn unclosed(&self, at: usize, what: &'static str) -> ScanError {
-        ScanError::Malformed(Malformed {
-            at,
-            message: match what {
-                "comment" => "comment is not closed with '-->'",
-                "CDATA section" => "CDATA section is not closed with ']]>'",
-                _ => "processing instruction is not closed with '?>'",
-            },
-        })
     }
 
     fn end_tag(&mut self, at: usize) -> Result<Token<'i>, ScanError> {
