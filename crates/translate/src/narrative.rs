@@ -89,7 +89,13 @@ impl Summary {
         }
     }
 
+    /// Writes the status with the start date, as in `actief sinds 12 maart 2019`. A status that
+    /// is not `actief` gets no date: the start is not when it ended.
     fn since(&mut self, status: Option<&str>, start: Option<&str>) {
+        let start = match status {
+            Some(status) if status != "actief" => None,
+            _ => start,
+        };
         match (status, start.map(dutch_date)) {
             (Some(status), Some(date)) => self.part(&[status, " sinds ", &date]),
             (Some(status), None) => self.part(&[status]),
@@ -339,6 +345,31 @@ mod tests {
             value(&episode, &["text", "div"]),
             Some(
                 r#"<div xmlns="http://www.w3.org/1999/xhtml">Episode: Diabetes mellitus type 2, actief sinds 12 maart 2019</div>"#
+            )
+        );
+    }
+
+    #[test]
+    fn ended_episode_has_no_since_date() {
+        let mut episode = Element::new("EpisodeOfCare")
+            .with(Element::primitive("id", "e2"))
+            .with(Element::extension(
+                "http://nictiz.nl/fhir/StructureDefinition/EpisodeOfCare-Title",
+                Element::primitive("valueString", "Longontsteking"),
+            ))
+            .with(Element::primitive("status", "finished"))
+            .with(
+                Element::new("period")
+                    .with(Element::primitive("start", "2023-12-01"))
+                    .with(Element::primitive("end", "2023-12-31")),
+            );
+
+        add(&mut episode);
+
+        assert_eq!(
+            value(&episode, &["text", "div"]),
+            Some(
+                r#"<div xmlns="http://www.w3.org/1999/xhtml">Episode: Longontsteking, afgesloten, tot 31 december 2023</div>"#
             )
         );
     }
